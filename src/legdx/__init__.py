@@ -1,0 +1,30 @@
+"""legdx: open, evidence-based leg-pain assessment.
+
+>>> from legdx import assess, parse_case
+>>> a = assess(parse_case({"age": 67, "sex": "male", "findings": {"pain_on_walking": True, "relieved_by_rest": True}}))
+>>> a.conditions[0].id
+'peripheral_artery_disease'
+"""
+
+from legdx.assessment import assess, default_compiled
+from legdx.case import Assessment, Case, parse_case
+from legdx.errors import InvalidCase, KnowledgeBaseError, LegdxError, StoreError, UnknownFinding
+from legdx.kb import KnowledgeBase, load_kb
+from legdx.kb.compile import CompiledKB, compile_kb
+
+__all__ = [
+    "Assessment",
+    "Case",
+    "CompiledKB",
+    "InvalidCase",
+    "KnowledgeBase",
+    "KnowledgeBaseError",
+    "LegdxError",
+    "StoreError",
+    "UnknownFinding",
+    "assess",
+    "compile_kb",
+    "default_compiled",
+    "load_kb",
+    "parse_case",
+]

@@ -1,0 +1,3 @@
+from legdx.cli import app
+
+app()

@@ -1,0 +1,155 @@
+"""One path for every door: a Case in, an Assessment out.
+
+``assess`` resolves the case against the compiled knowledge base, runs the engine, then triage,
+advice filtering and test ranking, and assembles the CONTRACT.md output.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import numpy as np
+
+from legdx.case import (
+    Assessment,
+    Case,
+    ConditionResult,
+    Contribution,
+    NextTest,
+    UnderstoodFinding,
+)
+from legdx.engine import Posterior, posterior, resolve_states, value_of_tests
+from legdx.kb.compile import PRESENT, CompiledKB, compile_kb
+from legdx.kb.load import load_kb
+from legdx.kb.schema import FindingKind, TriageLevel
+from legdx.triage import CaseFacts, choose_advice, triage
+
+__all__ = ["assess", "default_compiled"]
+
+MAX_NEXT_TESTS = 5
+MIN_TEST_VALUE_BITS = 0.01
+EMERGENCY_PREFIX = "EMERGENCY - get help now: "
+
+
+@cache
+def default_compiled() -> CompiledKB:
+    """The packaged knowledge base, loaded and compiled once per process."""
+    return compile_kb(load_kb())
+
+
+def _state_label(ckb: CompiledKB, fid: str, state: str) -> str:
+    f = ckb.kb.findings[fid]
+    if f.kind is FindingKind.BINARY:
+        return f.clinician_label if state == PRESENT else f"no {f.clinician_label[0].lower()}{f.clinician_label[1:]}"
+    band = next(b for b in f.bands if b.id == state)
+    return f"{f.clinician_label}: {band.label}"
+
+
+def _condition_results(ckb: CompiledKB, post: Posterior) -> list[ConditionResult]:
+    results = []
+    priors = 1.0 / (1.0 + np.exp(-ckb.prior_logodds))
+    for ci in np.argsort(-post.probability, kind="stable"):
+        cond = ckb.kb.conditions[ckb.condition_ids[ci]]
+        contribs = []
+        for row, s in enumerate(post.states):
+            lo = float(post.contributions[row, ci])
+            if abs(lo) < 1e-9:
+                continue
+            fid, state = ckb.state_names[s]
+            contribs.append(
+                Contribution(
+                    finding=fid,
+                    state=state,
+                    label=_state_label(ckb, fid, state),
+                    log_odds=round(lo, 4),
+                    source=ckb.sources.get((int(s), int(ci)), ""),
+                )
+            )
+        contribs.sort(key=lambda c: -abs(c.log_odds))
+        results.append(
+            ConditionResult(
+                id=cond.id,
+                name=cond.name,
+                lay_name=cond.lay_name,
+                icd10=list(cond.icd10),
+                snomed=list(cond.snomed),
+                probability=round(float(post.probability[ci]), 6),
+                share=round(float(post.share[ci]), 6),
+                prior=round(float(priors[ci]), 6),
+                contributions=contribs,
+            )
+        )
+    return results
+
+
+def _contributing_factors(ckb: CompiledKB, post: Posterior, leading: list[str], bands: dict[str, str]) -> list[str]:
+    """Present findings (or measured bands) that raise one of the leading conditions and say how."""
+    out: list[str] = []
+    lead_idx = [ckb.condition_index[c] for c in leading]
+    for row, s in enumerate(post.states):
+        fid, state = ckb.state_names[s]
+        f = ckb.kb.findings[fid]
+        text = f.worsens if state == PRESENT else f.worsens_bands.get(bands.get(fid, ""))
+        if text and any(post.contributions[row, ci] > 0 for ci in lead_idx):
+            out.append(text)
+    return list(dict.fromkeys(out))
+
+
+def assess(
+    case: Case,
+    ckb: CompiledKB | None = None,
+    *,
+    understood: list[UnderstoodFinding] | None = None,
+) -> Assessment:
+    """Assess one case.
+
+    Args:
+        case: a validated case (see :func:`legdx.case.parse_case`).
+        ckb: the compiled knowledge base; the packaged one when ``None``.
+        understood: findings read from the case's free text; explicit findings win over them.
+
+    Raises:
+        InvalidCase: unknown finding ids, wrong types or out-of-range values.
+    """
+    ckb = ckb or default_compiled()
+    kb = ckb.kb
+    extra = {u.finding: u.value for u in understood or [] if u.used}
+    cs = resolve_states(case, ckb, extra=extra)
+    post = posterior(ckb, cs)
+    probability = {cid: float(post.probability[i]) for i, cid in enumerate(ckb.condition_ids)}
+    present = frozenset(f for f, v in cs.values.items() if v is True)
+    facts = CaseFacts(present=present, bands=cs.bands, probability=probability)
+
+    tri, red_flags = triage(kb, facts)
+    ranked = sorted(probability, key=lambda c: -probability[c])
+    possible = kb.threshold("possible")
+    leading = [c for c in ranked[:4] if probability[c] >= possible] or ranked[:2]
+    advice, withheld = choose_advice(kb, facts, tri.level, leading)
+
+    tests = []
+    for tv in value_of_tests(ckb, post, known=set(cs.values))[:MAX_NEXT_TESTS]:
+        if tv.value < MIN_TEST_VALUE_BITS:
+            break
+        test = kb.tests[tv.test_id]
+        helped = [ckb.condition_ids[i] for i in np.argsort(-tv.by_condition)[:2] if tv.by_condition[i] > 1e-3]
+        names = " and ".join(kb.conditions[c].lay_name.lower() for c in helped)
+        why = f"{test.why} Here it would most help settle: {names}." if names else test.why
+        tests.append(NextTest(id=test.id, name=test.name, lay_name=test.lay_name, why=why, value=round(tv.value, 4)))
+
+    emergency = None
+    if tri.level is TriageLevel.EMERGENCY:
+        emergency = EMERGENCY_PREFIX + tri.reasons[0] + " Call your local emergency number now."
+    return Assessment(
+        conditions=_condition_results(ckb, post),
+        triage=tri,
+        red_flags=red_flags,
+        next_tests=tests,
+        advice=advice,
+        withheld_advice=withheld,
+        contributing_factors=_contributing_factors(ckb, post, leading, cs.bands),
+        disclaimer=kb.meta.disclaimer,
+        emergency_message=emergency,
+        kb_version=ckb.version,
+        case=case,
+        understood=understood or [],
+    )

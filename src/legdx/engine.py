@@ -1,0 +1,250 @@
+"""Posterior probabilities, explanations and the value of asking or testing.
+
+The model (DESIGN.md, "Reasoning"): each condition is its own hypothesis with prior odds from the
+knowledge base. Every answered finding multiplies the odds by its likelihood ratio (LR+ when
+present, LR- when absent, the band's LR for a measured value; unknown findings count 1). The
+result is the probability that each condition is present; dividing by the sum gives its share of
+the differential.
+
+Correlated findings: findings that report the same mechanism share a ``group`` in findings.yaml
+(for example the four restless-legs criteria, or the signs of a clot). Within a group, for each
+condition, supporting log-LRs are sorted by size and weighted 1, d, d^2, ... and opposing ones
+likewise, where d is the ``group_damping`` threshold (0.5). So the strongest finding counts
+fully, the next counts half, and a group can never be counted twice over. The weights depend only
+on the set of answers, not their order, and adding a supporting finding never lowers a condition.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from legdx.case import Case
+from legdx.errors import InvalidCase, UnknownFinding
+from legdx.kb.compile import ABSENT, PRESENT, CompiledKB, FloatArray, IntArray
+from legdx.kb.schema import Finding, FindingCategory, FindingKind
+
+__all__ = ["CaseStates", "Posterior", "band_of", "binary_entropy", "expected_information", "posterior", "resolve_states"]
+
+
+@dataclass(frozen=True)
+class CaseStates:
+    """A case resolved to knowledge-base states. ``states`` is sorted, so order of answers never matters."""
+
+    states: IntArray
+    values: dict[str, bool | float]  # finding id -> the value given (includes age_years, female_sex)
+    bands: dict[str, str]  # numeric finding id -> band id
+    female: bool | None
+
+
+@dataclass(frozen=True)
+class Posterior:
+    logodds: FloatArray  # (C,)
+    probability: FloatArray  # (C,)
+    share: FloatArray  # (C,)
+    contributions: FloatArray  # (len(states), C) damped log-LR of each answered state
+    states: IntArray
+
+
+def band_of(finding: Finding, value: float) -> str:
+    """Return the id of the band a measured value falls in.
+
+    Bands are read in order; the value falls in the first whose upper bound admits it.
+    """
+    for band in finding.bands:
+        if band.upper is None:
+            return band.id
+        if value < band.upper.value or (band.upper_inclusive and value == band.upper.value):
+            return band.id
+    return finding.bands[-1].id
+
+
+def _check_value(finding: Finding, field: str, value: bool | float) -> None:
+    if finding.kind is FindingKind.BINARY:
+        if not isinstance(value, bool):
+            raise InvalidCase(field, f"expected true or false, got {value!r}")
+        return
+    if isinstance(value, bool):
+        raise InvalidCase(field, f"expected a number in {finding.unit}, got {str(value).lower()}")
+    rng = finding.range
+    assert rng is not None  # numeric findings always have a range (schema)
+    if not rng.min <= value <= rng.max:
+        raise InvalidCase(field, f"{value:g} is outside {rng.min:g}-{rng.max:g} {finding.unit}")
+
+
+def resolve_states(case: Case, ckb: CompiledKB, extra: dict[str, bool | float] | None = None) -> CaseStates:
+    """Validate a case against the knowledge base and map it to states.
+
+    Args:
+        case: the validated case.
+        ckb: the compiled knowledge base.
+        extra: findings read from free text; explicit ``case.findings`` win over them.
+
+    Raises:
+        UnknownFinding: a finding id the KB does not define.
+        InvalidCase: a wrong type, an out-of-range number, a demographic given as a finding, or a
+            contradiction (pregnant with sex male).
+    """
+    kb = ckb.kb
+    values: dict[str, bool | float] = {}
+    for fid, value in case.findings.items():
+        field = f"findings.{fid}"
+        finding = kb.findings.get(fid)
+        if finding is None:
+            raise UnknownFinding(field, "unknown finding id (see `legdx kb export --json` for the list)")
+        if finding.category is FindingCategory.DEMOGRAPHIC:
+            raise InvalidCase(field, "give this as the case's top-level age or sex, not as a finding")
+        _check_value(finding, field, value)
+        values[fid] = value
+    for fid, value in (extra or {}).items():
+        if fid in kb.findings and fid not in values:
+            values[fid] = value
+    if case.sex == "male" and values.get("pregnant") is True:
+        raise InvalidCase("findings.pregnant", "true contradicts sex 'male'")
+    if case.sex == "male" and values.get("cyclical_with_menstruation") is True:
+        raise InvalidCase("findings.cyclical_with_menstruation", "true contradicts sex 'male'")
+    if case.age is not None and "age_years" in kb.findings:
+        values["age_years"] = float(case.age)
+    female = None if case.sex is None else case.sex == "female"
+    if female is None and (values.get("pregnant") is True or values.get("cyclical_with_menstruation") is True):
+        female = True
+    if female is not None and "female_sex" in kb.findings:
+        values["female_sex"] = female
+
+    idx: list[int] = []
+    bands: dict[str, str] = {}
+    for fid, value in values.items():
+        finding = kb.findings[fid]
+        if finding.kind is FindingKind.BINARY:
+            idx.append(ckb.state_index[(fid, PRESENT if value else ABSENT)])
+        else:
+            band = band_of(finding, float(value))
+            bands[fid] = band
+            idx.append(ckb.state_index[(fid, band)])
+    return CaseStates(states=np.array(sorted(idx), dtype=np.int64), values=values, bands=bands, female=female)
+
+
+def _rank_desc(block: FloatArray) -> IntArray:
+    """Rank of each entry within its column, largest first (0 = largest); ties broken by row."""
+    order = np.argsort(-block, axis=0, kind="stable")
+    ranks = np.empty_like(order)
+    rows = np.arange(block.shape[0])[:, None]
+    np.put_along_axis(ranks, order, np.broadcast_to(rows, order.shape), axis=0)
+    return ranks
+
+
+def damp_groups(llr: FloatArray, groups: IntArray, damping: float) -> FloatArray:
+    """Apply within-group damping to answered log-LRs (rows = answered states, cols = conditions).
+
+    >>> import numpy as np
+    >>> damp_groups(np.log([[4.0], [4.0], [2.0]]), np.array([0, 0, -1]), 0.5).round(3).ravel().tolist()
+    [1.386, 0.693, 0.693]
+    """
+    out = llr.copy()
+    for g in np.unique(groups[groups >= 0]):
+        rows = np.flatnonzero(groups == g)
+        if rows.size < 2:
+            continue
+        block = llr[rows]
+        pos = np.where(block > 0, block, 0.0)
+        neg = np.where(block < 0, -block, 0.0)
+        w_pos = damping ** _rank_desc(pos)
+        w_neg = damping ** _rank_desc(neg)
+        out[rows] = pos * w_pos - neg * w_neg
+    return out
+
+
+def posterior(ckb: CompiledKB, cs: CaseStates) -> Posterior:
+    """Posterior log-odds, probability and share of every condition for resolved case states."""
+    states = cs.states
+    raw = ckb.llr[states]
+    groups = ckb.finding_group[ckb.state_finding[states]]
+    contrib = damp_groups(raw, groups, ckb.damping)
+    logodds = ckb.prior_logodds + contrib.sum(axis=0)
+    if cs.female is False:
+        logodds = np.where(ckb.female_only, -np.inf, logodds)
+    prob = 1.0 / (1.0 + np.exp(-logodds))
+    total = prob.sum()
+    share = prob / total if total > 0 else prob
+    return Posterior(logodds=logodds, probability=prob, share=share, contributions=contrib, states=states)
+
+
+def binary_entropy(p: FloatArray) -> FloatArray:
+    """Entropy in bits of a yes/no variable with probability ``p``.
+
+    >>> float(binary_entropy(np.array([0.5]))[0])
+    1.0
+    """
+    q = np.clip(p, 1e-12, 1 - 1e-12)
+    result: FloatArray = -(q * np.log2(q) + (1 - q) * np.log2(1 - q))
+    return result
+
+
+def expected_information(
+    prob: FloatArray, p_given: FloatArray, p_given_not: FloatArray, weight: FloatArray
+) -> FloatArray:
+    """Expected reduction in entropy, summed over conditions with ``weight``, for each candidate.
+
+    Args:
+        prob: (C,) current probability of each condition.
+        p_given: (K, O, C) probability of each of O outcomes of K candidates given the condition.
+        p_given_not: (K, O, C) the same without the condition.
+        weight: (C,) weight of each condition (dangerous conditions count more).
+
+    Returns:
+        (K,) weighted expected information gain in bits.
+    """
+    p = prob[None, None, :]
+    p_outcome = p * p_given + (1 - p) * p_given_not  # (K, O, C)
+    post = np.divide(p * p_given, p_outcome, out=np.zeros_like(p_outcome), where=p_outcome > 0)
+    expected_h = (p_outcome * binary_entropy(post)).sum(axis=1)  # (K, C)
+    gain = binary_entropy(prob)[None, :] - expected_h
+    result: FloatArray = (np.clip(gain, 0.0, None) * weight[None, :]).sum(axis=1)
+    return result
+
+
+@dataclass(frozen=True)
+class TestValue:
+    test_id: str
+    value: float  # weighted expected information, bits
+    by_condition: FloatArray  # (C,) weighted gain per condition
+
+
+def value_of_tests(ckb: CompiledKB, post: Posterior, known: set[str]) -> list[TestValue]:
+    """Expected information each test would add to the current differential, best first.
+
+    A test that measures findings is valued by the findings it would reveal that are still unknown;
+    a test that confirms a condition directly is valued by its sensitivity and specificity for it.
+    """
+    prob = post.probability
+    weight = ckb.danger_weight
+    out: list[TestValue] = []
+    for test in ckb.kb.tests.values():
+        gain = np.zeros(len(ckb.condition_ids))
+        for fid in test.reveals:
+            if fid in known:
+                continue
+            idx = list(ckb.finding_states[ckb.finding_index[fid]])
+            gain += _gain_by_condition(prob, ckb.p_given[idx], ckb.p_given_not[idx]) * weight
+        for acc in test.accuracy:
+            ci = ckb.condition_index[acc.condition]
+            sens, spec = acc.sensitivity.value, acc.specificity.value
+            pg = np.array([[sens], [1 - sens]])
+            pn = np.array([[1 - spec], [spec]])
+            gain[ci] += float(_gain_by_condition(prob[ci : ci + 1], pg, pn)[0]) * weight[ci]
+        total = float(gain.sum())
+        if total > 0:
+            out.append(TestValue(test_id=test.id, value=total, by_condition=gain))
+    out.sort(key=lambda t: (-t.value, t.test_id))
+    return out
+
+
+def _gain_by_condition(prob: FloatArray, p_given: FloatArray, p_given_not: FloatArray) -> FloatArray:
+    """Expected entropy reduction per condition for one question with outcomes along axis 0."""
+    p = prob[None, :]
+    p_outcome = p * p_given + (1 - p) * p_given_not
+    post = np.divide(p * p_given, p_outcome, out=np.zeros_like(p_outcome), where=p_outcome > 0)
+    expected_h = (p_outcome * binary_entropy(post)).sum(axis=0)
+    result: FloatArray = np.clip(binary_entropy(prob) - expected_h, 0.0, None)
+    return result

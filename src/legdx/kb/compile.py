@@ -1,0 +1,151 @@
+"""Compile a validated knowledge base into frozen numpy arrays, once.
+
+Every answer a finding can take is a *state*: a binary finding has two (present, absent), a
+numeric finding one per band. ``llr[s, c]`` is the log likelihood ratio that state ``s`` applies
+to condition ``c`` (0 when the condition file does not mention the finding). ``p_given[s, c]``
+and ``p_given_not[s, c]`` are the probabilities of each state with and without the condition,
+used to value questions and tests by expected information.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from legdx.kb.load import KnowledgeBase
+from legdx.kb.schema import Condition, FindingKind, FindingLink
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+
+PRESENT, ABSENT = "present", "absent"
+
+
+@dataclass(frozen=True, eq=False)
+class CompiledKB:
+    kb: KnowledgeBase
+    condition_ids: tuple[str, ...]
+    condition_index: dict[str, int]
+    finding_ids: tuple[str, ...]
+    finding_index: dict[str, int]
+    state_names: tuple[tuple[str, str], ...]  # (finding id, state id) per state
+    state_index: dict[tuple[str, str], int]
+    finding_states: tuple[tuple[int, ...], ...]  # state indices of each finding
+    state_finding: IntArray  # (S,) finding index of each state
+    finding_group: IntArray  # (F,) correlation group index, -1 when ungrouped
+    group_names: tuple[str, ...]
+    prior_logodds: FloatArray  # (C,)
+    female_only: npt.NDArray[np.bool_]  # (C,)
+    danger_weight: FloatArray  # (C,) weight in expected-information sums
+    llr: FloatArray  # (S, C)
+    p_given: FloatArray  # (S, C)
+    p_given_not: FloatArray  # (S, C)
+    sources: dict[tuple[int, int], str]  # (state, condition) -> source id of the number used
+    damping: float
+
+    @property
+    def version(self) -> str:
+        return self.kb.meta.kb_version
+
+    def checksum(self) -> str:
+        """SHA-256 over the compiled arrays (pinned by the KB snapshot test)."""
+        h = hashlib.sha256()
+        for arr in (self.prior_logodds, self.llr, self.p_given, self.p_given_not):
+            h.update(np.round(arr, 9).tobytes())
+        h.update("|".join(self.condition_ids).encode())
+        h.update("|".join(f"{f}={s}" for f, s in self.state_names).encode())
+        return h.hexdigest()
+
+
+def _binary_link(link: FindingLink) -> tuple[float, float, str, str]:
+    """Return (sensitivity, specificity, source when present, source when absent) of a binary link."""
+    if link.sensitivity is not None and link.specificity is not None:
+        return (link.sensitivity.value, link.specificity.value, link.sensitivity.source, link.specificity.source)
+    assert link.lr_pos is not None and link.lr_neg is not None  # guaranteed by FindingLink
+    lp, ln = link.lr_pos.value, link.lr_neg.value
+    # Solve LR+ = sens / (1 - spec) and LR- = (1 - sens) / spec for sens and spec.
+    spec = (lp - 1.0) / (lp - ln)
+    sens = lp * (1.0 - spec)
+    return sens, spec, link.lr_pos.source, link.lr_neg.source
+
+
+def compile_kb(kb: KnowledgeBase) -> CompiledKB:
+    """Compile ``kb`` into arrays. Pure: the same KB always gives the same arrays."""
+    conditions: list[Condition] = list(kb.conditions.values())
+    cids = tuple(c.id for c in conditions)
+    fids = tuple(kb.findings)
+    states: list[tuple[str, str]] = []
+    finding_states: list[tuple[int, ...]] = []
+    for fid in fids:
+        f = kb.findings[fid]
+        names = [PRESENT, ABSENT] if f.kind is FindingKind.BINARY else [b.id for b in f.bands]
+        start = len(states)
+        states.extend((fid, s) for s in names)
+        finding_states.append(tuple(range(start, len(states))))
+    state_index = {s: i for i, s in enumerate(states)}
+    n_s, n_c = len(states), len(cids)
+
+    llr = np.zeros((n_s, n_c))
+    # Unlinked findings carry no information: equal state probabilities with and without.
+    p_given = np.zeros((n_s, n_c))
+    for idxs in finding_states:
+        p_given[list(idxs), :] = 1.0 / len(idxs)
+    p_given_not = p_given.copy()
+    sources: dict[tuple[int, int], str] = {}
+
+    for ci, cond in enumerate(conditions):
+        for link in cond.findings:
+            f = kb.findings[link.finding]
+            idxs = finding_states[fids.index(f.id)]
+            if f.kind is FindingKind.BINARY:
+                sens, spec, src_pos, src_neg = _binary_link(link)
+                s_pres, s_abs = idxs
+                llr[s_pres, ci] = np.log(sens / (1.0 - spec))
+                llr[s_abs, ci] = np.log((1.0 - sens) / spec)
+                p_given[s_pres, ci], p_given[s_abs, ci] = sens, 1.0 - sens
+                p_given_not[s_pres, ci], p_given_not[s_abs, ci] = 1.0 - spec, spec
+                sources[(s_pres, ci)], sources[(s_abs, ci)] = src_pos, src_neg
+            else:
+                band_lr = link.band_lr or {}
+                lrs = np.array([band_lr[b.id].value if b.id in band_lr else 1.0 for b in f.bands])
+                llr[list(idxs), ci] = np.log(lrs)
+                # With no population distribution of the value in data, take the bands as equally
+                # common without the condition; with it, proportional to their LRs. Used only to
+                # rank questions and tests, never in the posterior.
+                p_given_not[list(idxs), ci] = 1.0 / len(idxs)
+                p_given[list(idxs), ci] = lrs / lrs.sum()
+                for b in f.bands:
+                    if b.id in band_lr:
+                        sources[(state_index[(f.id, b.id)], ci)] = band_lr[b.id].source
+
+    group_names = tuple(sorted({f.group for f in kb.findings.values() if f.group}))
+    finding_group = np.array(
+        [group_names.index(kb.findings[f].group) if kb.findings[f].group else -1 for f in fids],  # type: ignore[arg-type]
+        dtype=np.int64,
+    )
+    priors = np.array([c.prior.value for c in conditions])
+    danger = kb.threshold("danger_weight")
+    return CompiledKB(
+        kb=kb,
+        condition_ids=cids,
+        condition_index={c: i for i, c in enumerate(cids)},
+        finding_ids=fids,
+        finding_index={f: i for i, f in enumerate(fids)},
+        state_names=tuple(states),
+        state_index=state_index,
+        finding_states=tuple(finding_states),
+        state_finding=np.array([fids.index(f) for f, _ in states], dtype=np.int64),
+        finding_group=finding_group,
+        group_names=group_names,
+        prior_logodds=np.log(priors / (1.0 - priors)),
+        female_only=np.array([c.sex == "female" for c in conditions]),
+        danger_weight=np.array([danger if c.must_not_miss else 1.0 for c in conditions]),
+        llr=llr,
+        p_given=p_given,
+        p_given_not=p_given_not,
+        sources=sources,
+        damping=kb.threshold("group_damping"),
+    )

@@ -1,0 +1,361 @@
+"""Pydantic models of the knowledge base files (``knowledge/*.yaml``).
+
+Every model forbids unknown keys and is frozen. Every number a clinician could question is an
+:class:`Evidence` (value plus source) rather than a bare float, so the loader can refuse an
+uncited number. The cross-file checks (dangling ids, unused sources, tags) live in ``load.py``.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+ID_PATTERN = r"^[a-z][a-z0-9_]*$"
+SOURCE_PATTERN = r"^(\d{3}_[0-9a-f]{16}\.txt|pmid:\d+|doi:10\.\S+|ref:[a-z0-9-]+|expert:[a-z0-9-]+)$"
+
+Id = Annotated[str, Field(pattern=ID_PATTERN)]
+SourceId = Annotated[str, Field(pattern=SOURCE_PATTERN)]
+Text = Annotated[str, Field(min_length=1)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class TriageLevel(StrEnum):
+    """Urgency, lowest first. ``ORDER`` gives the rank used to compare levels."""
+
+    ROUTINE = "routine"
+    SOON = "soon"
+    URGENT = "urgent"
+    EMERGENCY = "emergency"
+
+    @property
+    def rank(self) -> int:
+        return _TRIAGE_ORDER.index(self)
+
+
+_TRIAGE_ORDER = [TriageLevel.ROUTINE, TriageLevel.SOON, TriageLevel.URGENT, TriageLevel.EMERGENCY]
+
+
+class EvidenceKind(StrEnum):
+    STUDY = "study"
+    SEED = "seed"
+    EXPERT_ESTIMATE = "expert_estimate"
+
+
+class FindingKind(StrEnum):
+    BINARY = "binary"
+    NUMERIC = "numeric"
+
+
+class FindingCategory(StrEnum):
+    RED_FLAG = "red_flag"
+    PATTERN = "pattern"
+    CHARACTER = "character"
+    PLACE = "place"
+    SIGN = "sign"
+    EXAM = "exam"
+    HISTORY = "history"
+    MEDICATION = "medication"
+    LIFESTYLE = "lifestyle"
+    MEASURED = "measured"
+    DEMOGRAPHIC = "demographic"
+
+
+class AdviceTag(StrEnum):
+    """Advice tags. The first fourteen are required by CONTRACT.md."""
+
+    COMPRESSION = "compression"
+    LEG_ELEVATION = "leg_elevation"
+    EXERCISE = "exercise"
+    STRETCHING = "stretching"
+    HYDRATION = "hydration"
+    HEAT = "heat"
+    NSAID = "nsaid"
+    MAGNESIUM = "magnesium"
+    IRON = "iron"
+    QUININE = "quinine"
+    MEDICATION_REVIEW = "medication_review"
+    SLEEP_POSTURE = "sleep_posture"
+    SEE_CLINICIAN = "see_clinician"
+    EMERGENCY_CARE = "emergency_care"
+    ANALGESIA = "analgesia"
+    LIFESTYLE = "lifestyle"
+    FOOT_CARE = "foot_care"
+    SPECIALIST_TREATMENT = "specialist_treatment"
+
+
+class Evidence(Strict):
+    """A number with its provenance.
+
+    ``source`` is an id defined in ``sources.yaml``; ``locator`` says where in the source (in our
+    own words); ``note`` is required for expert estimates and gives the reasoning.
+    """
+
+    value: float
+    source: SourceId
+    kind: EvidenceKind = EvidenceKind.STUDY
+    locator: str | None = None
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _explained(self) -> Evidence:
+        if self.kind is EvidenceKind.EXPERT_ESTIMATE and not self.note:
+            raise ValueError("an expert_estimate needs a `note` giving its reasoning")
+        if self.kind is EvidenceKind.EXPERT_ESTIMATE and not self.source.startswith("expert:"):
+            raise ValueError("an expert_estimate must cite an `expert:` source")
+        if self.kind is not EvidenceKind.EXPERT_ESTIMATE and not self.locator:
+            raise ValueError(f"a {self.kind.value} number needs a `locator` saying where in the source")
+        return self
+
+
+class Source(Strict):
+    id: SourceId
+    citation: Text
+    kind: Literal["seed", "study", "guideline", "review", "regulatory", "textbook", "expert"]
+    url: str | None = None
+    note: str | None = None
+
+
+class Range(Strict):
+    """Physiological range of a numeric finding; values outside it are rejected as bad input."""
+
+    min: float
+    max: float
+    source: SourceId
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Range:
+        if not self.min < self.max:
+            raise ValueError(f"range min {self.min} must be below max {self.max}")
+        return self
+
+
+class Band(Strict):
+    """One interval of a numeric finding. A value falls in the first band whose upper bound admits it."""
+
+    id: Id
+    label: Text
+    upper: Evidence | None = None
+    upper_inclusive: bool = False
+
+
+class Finding(Strict):
+    id: Id
+    kind: FindingKind
+    category: FindingCategory
+    question: Text
+    clinician_label: Text
+    why: Text
+    group: Id | None = None
+    red_flag: bool = False
+    worsens: str | None = None
+    unit: str | None = None
+    range: Range | None = None
+    bands: list[Band] = Field(default_factory=list)
+    worsens_bands: dict[str, str] = Field(default_factory=dict)
+    snomed: str | None = None
+    loinc: str | None = None
+    replaced_by: Id | None = None
+
+    @model_validator(mode="after")
+    def _numeric_shape(self) -> Finding:
+        if self.kind is FindingKind.NUMERIC:
+            if self.range is None or len(self.bands) < 2 or not self.unit:
+                raise ValueError("a numeric finding needs `unit`, `range` and at least two `bands`")
+            uppers = [b.upper for b in self.bands]
+            if uppers[-1] is not None or any(u is None for u in uppers[:-1]):
+                raise ValueError("every band but the last needs an `upper` bound; the last has none")
+            values = [u.value for u in uppers[:-1] if u is not None]
+            if values != sorted(values) or len(set(values)) != len(values):
+                raise ValueError(f"band upper bounds must increase strictly, got {values}")
+            unknown = set(self.worsens_bands) - {b.id for b in self.bands}
+            if unknown:
+                raise ValueError(f"worsens_bands names unknown bands {sorted(unknown)}")
+        elif self.bands or self.range or self.unit:
+            raise ValueError("only numeric findings may have `unit`, `range` or `bands`")
+        return self
+
+
+class FindingLink(Strict):
+    """How one finding moves one condition.
+
+    Give either ``lr_pos`` and ``lr_neg`` (likelihood ratios when present / absent), or
+    ``sensitivity`` and ``specificity``; numeric findings give ``band_lr`` (one LR per band,
+    bands left out count as 1).
+    """
+
+    finding: Id
+    lr_pos: Evidence | None = None
+    lr_neg: Evidence | None = None
+    sensitivity: Evidence | None = None
+    specificity: Evidence | None = None
+    band_lr: dict[str, Evidence] | None = None
+
+    @model_validator(mode="after")
+    def _one_form(self) -> FindingLink:
+        forms = [
+            self.lr_pos is not None and self.lr_neg is not None,
+            self.sensitivity is not None and self.specificity is not None,
+            self.band_lr is not None,
+        ]
+        partial = (self.lr_pos is None) != (self.lr_neg is None) or (self.sensitivity is None) != (
+            self.specificity is None
+        )
+        if sum(forms) != 1 or partial:
+            raise ValueError("give exactly one of: lr_pos+lr_neg, sensitivity+specificity, or band_lr")
+        for name in ("sensitivity", "specificity"):
+            ev = getattr(self, name)
+            if ev is not None and not 0.0 < ev.value < 1.0:
+                raise ValueError(f"{name} {ev.value} is outside the open interval (0, 1)")
+        for name in ("lr_pos", "lr_neg"):
+            ev = getattr(self, name)
+            if ev is not None and ev.value <= 0.0:
+                raise ValueError(f"{name} {ev.value} must be above 0")
+        for band, ev in (self.band_lr or {}).items():
+            if ev.value <= 0.0:
+                raise ValueError(f"band_lr.{band} {ev.value} must be above 0")
+        if self.lr_pos is not None and self.lr_neg is not None:
+            lp, ln = self.lr_pos.value, self.lr_neg.value
+            if not ((lp > 1.0 > ln) or (lp < 1.0 < ln)):
+                raise ValueError(f"lr_pos {lp} and lr_neg {ln} must lie on opposite sides of 1")
+        return self
+
+
+class Urgency(Strict):
+    """The triage level a condition warrants once it is at least `threshold` likely."""
+
+    level: TriageLevel
+    threshold: Id
+    reason: Text
+
+
+class Condition(Strict):
+    id: Id
+    name: Text
+    lay_name: Text
+    category: Literal["vascular", "neurological", "spinal", "muscular", "metabolic", "gynaecological", "infection", "other"]
+    icd10: list[Annotated[str, Field(pattern=r"^[A-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?$")]] = Field(min_length=1)
+    snomed: list[Annotated[str, Field(pattern=r"^\d{6,18}$")]] = Field(default_factory=list)
+    sex: Literal["any", "female"] = "any"
+    must_not_miss: bool = False
+    prior: Evidence
+    urgency: Urgency
+    findings: list[FindingLink] = Field(min_length=1)
+    tests: list[Id] = Field(default_factory=list)
+    advice: list[Id] = Field(default_factory=list)
+    summary_lay: Text
+    summary_clinician: Text
+    typical_pattern: Text
+    how_confirmed: Text
+    what_helps: Text
+    when_to_get_help: Text
+    sources: list[SourceId] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _prior_is_probability(self) -> Condition:
+        if not 0.0 < self.prior.value < 1.0:
+            raise ValueError(f"prior {self.prior.value} is outside the open interval (0, 1)")
+        ids = [link.finding for link in self.findings]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise ValueError(f"findings listed more than once: {dupes}")
+        return self
+
+
+class TestAccuracy(Strict):
+    condition: Id
+    sensitivity: Evidence
+    specificity: Evidence
+
+
+class DiagnosticTest(Strict):
+    """A test legdx can recommend. It either measures findings (``reveals``) or confirms conditions
+    directly (``accuracy``), or both."""
+
+    id: Id
+    name: Text
+    lay_name: Text
+    why: Text
+    reveals: list[Id] = Field(default_factory=list)
+    accuracy: list[TestAccuracy] = Field(default_factory=list)
+    source: SourceId
+
+    @model_validator(mode="after")
+    def _does_something(self) -> DiagnosticTest:
+        if not self.reveals and not self.accuracy:
+            raise ValueError("a test must reveal findings or carry accuracy for some condition")
+        return self
+
+
+class Rule(Strict):
+    """A condition over a case. Every non-empty clause must hold for the rule to fire.
+
+    - ``all``: every finding listed is present.
+    - ``any``: at least one finding listed is present.
+    - ``bands``: at least one numeric finding falls in one of the listed bands.
+    - ``unless_bands``: none of the listed numeric bands is matched (fires when a value is missing too).
+    - ``probable``: at least one condition reaches the named threshold.
+    - ``always``: fires unconditionally (for advice that is never given).
+    """
+
+    all: list[Id] = Field(default_factory=list)
+    any: list[Id] = Field(default_factory=list)
+    bands: dict[Id, list[Id]] = Field(default_factory=dict)
+    unless_bands: dict[Id, list[Id]] = Field(default_factory=dict)
+    probable: dict[Id, Id] = Field(default_factory=dict)
+    always: bool = False
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> Rule:
+        if not (self.always or self.all or self.any or self.bands or self.unless_bands or self.probable):
+            raise ValueError("a rule needs at least one clause (or `always: true`)")
+        return self
+
+
+class TriageRule(Rule):
+    id: Id
+    level: TriageLevel
+    reason: Text
+    source: SourceId
+
+
+class WithholdRule(Rule):
+    why: Text
+    source: SourceId
+
+
+class AdviceItem(Strict):
+    id: Id
+    text: Text
+    clinician_text: str | None = None
+    tags: list[AdviceTag] = Field(min_length=1)
+    source: SourceId
+    for_triage: list[TriageLevel] = Field(default_factory=list)
+    offer_when: Rule | None = None
+    withhold_when: list[WithholdRule] = Field(default_factory=list)
+
+
+class Threshold(Strict):
+    id: Id
+    value: Evidence
+    meaning: Text
+
+
+class KBMeta(Strict):
+    kb_version: Annotated[str, Field(pattern=r"^\d+\.\d+\.\d+$")]
+    date: str
+    disclaimer: Text
+
+
+def slug_ok(value: str) -> bool:
+    """True when ``value`` is a valid knowledge id.
+
+    >>> slug_ok("peripheral_artery_disease"), slug_ok("PAD")
+    (True, False)
+    """
+    return re.fullmatch(ID_PATTERN, value) is not None

@@ -1,0 +1,1 @@
+"""Renderers: Assessment -> text / JSON (and HTML, FHIR where installed)."""

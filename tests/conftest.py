@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from legdx import assess, parse_case
+from legdx.assessment import default_compiled
+from legdx.kb import load_kb
+from legdx.kb.compile import compile_kb
+
+DATA = Path(__file__).parent / "data"
+REPO = Path(__file__).parent.parent
+LEGDX = [sys.executable, "-m", "legdx"]
+
+
+@pytest.fixture(scope="session")
+def ckb():
+    """The real knowledge base, compiled."""
+    return default_compiled()
+
+
+@pytest.fixture(scope="session")
+def kb(ckb):
+    return ckb.kb
+
+
+@pytest.fixture(scope="session")
+def toy_ckb():
+    return compile_kb(load_kb(DATA / "toy_kb"))
+
+
+@pytest.fixture
+def assess_case(ckb):
+    def run(**case):
+        return assess(parse_case(case), ckb)
+
+    return run
+
+
+def run_cli(*args: str, stdin: str | bytes | None = None, timeout: float = 60) -> subprocess.CompletedProcess[bytes]:
+    """Run the real `legdx` command in a subprocess."""
+    data = stdin.encode() if isinstance(stdin, str) else stdin
+    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
+    return subprocess.run([*LEGDX, *args], input=data, capture_output=True, timeout=timeout, cwd=REPO, env=env)

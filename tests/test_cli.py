@@ -1,0 +1,114 @@
+"""The real `legdx` command, run as a subprocess: output formats and every bad-input path."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.conftest import REPO, run_cli
+
+CASE = {"age": 67, "sex": "male", "findings": {"pain_on_walking": True, "relieved_by_rest": True, "abi": 0.62, "smoker": True}}
+
+
+def test_assess_json_follows_the_contract(tmp_path):
+    path = tmp_path / "case.json"
+    path.write_text(json.dumps(CASE))
+    r = run_cli("assess", str(path), "--format", "json")
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    for key in ("conditions", "triage", "red_flags", "next_tests", "advice", "withheld_advice", "contributing_factors", "disclaimer"):
+        assert key in out
+    first = out["conditions"][0]
+    assert first["id"] == "peripheral_artery_disease"
+    assert first["icd10"] and 0 < first["probability"] <= 1 and 0 < first["share"] <= 1
+    assert {"finding", "log_odds", "source"} <= set(first["contributions"][0])
+    assert out["triage"]["level"] in {"emergency", "urgent", "soon", "routine"}
+    probs = [c["probability"] for c in out["conditions"]]
+    assert probs == sorted(probs, reverse=True)
+    assert all(c["icd10"] for c in out["conditions"])
+    assert out["kb_version"]
+    tags = {t for a in out["advice"] for t in a["tags"]}
+    assert "compression" not in tags  # ABI 0.62 means arterial disease
+    assert any("compression" in w["tags"] for w in out["withheld_advice"])
+
+
+def test_assess_reads_stdin_and_prints_text():
+    r = run_cli("assess", "-", "--format", "text", stdin=json.dumps(CASE))
+    assert r.returncode == 0, r.stderr
+    text = r.stdout.decode()
+    assert "How urgent" in text and "Narrowed leg arteries" in text
+    assert text.rstrip().endswith(json.loads((REPO / "docs/examples/claudication.json").read_text()) and "clinician." or "")
+    assert "does not replace a clinician" in text.splitlines()[-1] or "does not replace a clinician" in text[-400:]
+
+
+def test_emergency_message_comes_first_in_text():
+    case = {"age": 72, "findings": {"sudden_onset": True, "cold_pale_leg": True, "absent_foot_pulses": True}}
+    r = run_cli("assess", "-", "--format", "text", stdin=json.dumps(case))
+    assert r.returncode == 0
+    first_lines = r.stdout.decode().splitlines()[:3]
+    assert any("EMERGENCY" in line for line in first_lines)
+
+
+@pytest.mark.parametrize(
+    ("stdin", "expected"),
+    [
+        (json.dumps({"findings": {"leg_hurts_a_lot": True}}), "findings.leg_hurts_a_lot: unknown finding id"),
+        (json.dumps({"findings": {"smoker": "yes"}}), "findings.smoker: expected true, false or a number"),
+        (json.dumps({"findings": {"smoker": 1}}), "findings.smoker: expected true or false"),
+        (json.dumps({"findings": {"abi": True}}), "findings.abi: expected a number"),
+        (json.dumps({"findings": {"abi": 4.2}}), "findings.abi: 4.2 is outside 0-2.5"),
+        (json.dumps({"findings": {"potassium_mmol_l": -1}}), "findings.potassium_mmol_l: -1 is outside"),
+        (json.dumps({"age": 300}), "age: 300 is outside 0-120"),
+        (json.dumps({"age": "old"}), "age: expected a whole number"),
+        (json.dumps({"sex": "robot"}), "sex: expected 'female' or 'male'"),
+        (json.dumps({"colour": "red"}), "colour: is not a case field"),
+        (json.dumps([1, 2]), "case: expected a JSON object"),
+        (json.dumps({"sex": "male", "findings": {"pregnant": True}}), "findings.pregnant: true contradicts sex 'male'"),
+        (json.dumps({"findings": {"age_years": 40}}), "findings.age_years: give this as the case's top-level age"),
+        ('{"age": 67,', "case: not valid JSON"),
+        (b"\xff\xfe\x00binary", "case: is not UTF-8 text"),
+        (json.dumps({"text": "x" * 20001}), "text:"),
+    ],
+)
+def test_bad_input_exits_2_with_one_line(stdin, expected):
+    r = run_cli("assess", "-", "--format", "json", stdin=stdin)
+    assert r.returncode == 2
+    err = r.stderr.decode()
+    assert err.count("\n") == 1, err  # exactly one line
+    assert expected in err
+    assert "Traceback" not in err
+    assert r.stdout == b""
+
+
+def test_missing_file_exits_2():
+    r = run_cli("assess", "/nonexistent/case.json")
+    assert r.returncode == 2
+    assert "file not found" in r.stderr.decode()
+
+
+def test_kb_check_and_export():
+    r = run_cli("kb", "check")
+    assert r.returncode == 0, r.stderr
+    assert "OK" in r.stdout.decode()
+    r = run_cli("kb", "export", "--json")
+    data = json.loads(r.stdout)
+    assert {"conditions", "findings", "tests", "advice", "sources"} <= set(data)
+
+
+def test_kb_check_reports_every_problem(tmp_path):
+    import shutil
+
+    toy = tmp_path / "kb"
+    shutil.copytree(REPO / "tests/data/toy_kb", toy)
+    cond = toy / "conditions/alpha.yaml"
+    text = cond.read_text().replace('{value: 4.0, source: "ref:toy-study", locator: t2}', '{value: 4.0}')
+    text = text.replace("finding: f2,", "finding: f_missing,")
+    cond.write_text(text)
+    (toy / "conditions/beta.yaml").write_text((toy / "conditions/beta.yaml").read_text().replace("value: 0.2, source", "value: 1.2, source"))
+    r = run_cli("kb", "check", "--path", str(toy))
+    assert r.returncode == 2
+    err = r.stderr.decode()
+    assert "conditions/alpha.yaml: findings.0.lr_pos.source: Field required" in err
+    assert "unknown finding 'f_missing'" in err
+    assert "prior 1.2 is outside the open interval (0, 1)" in err
