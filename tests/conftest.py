@@ -46,3 +46,14 @@ def run_cli(*args: str, stdin: str | bytes | None = None, timeout: float = 60) -
     data = stdin.encode() if isinstance(stdin, str) else stdin
     env = {**os.environ, "PYTHONWARNINGS": "ignore"}
     return subprocess.run([*LEGDX, *args], input=data, capture_output=True, timeout=timeout, cwd=REPO, env=env)
+
+
+@pytest.fixture(scope="session")
+def cli():
+    """Call the real `legdx` command: cli("assess", "-", stdin=...)."""
+    return run_cli
+
+
+@pytest.fixture(scope="session")
+def repo():
+    return REPO

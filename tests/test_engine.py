@@ -85,11 +85,16 @@ def test_toy_next_test_prefers_the_informative_one(toy_ckb):
 
 # ---------------------------------------------------------------- properties on the real knowledge base
 
+
 @st.composite
 def cases(draw, ckb):
     kb = ckb.kb
-    binary = sorted(f.id for f in kb.findings.values() if f.kind.value == "binary" and f.category.value != "demographic")
-    numeric = sorted(f.id for f in kb.findings.values() if f.kind.value == "numeric" and f.category.value != "demographic")
+    binary = sorted(
+        f.id for f in kb.findings.values() if f.kind.value == "binary" and f.category.value != "demographic"
+    )
+    numeric = sorted(
+        f.id for f in kb.findings.values() if f.kind.value == "numeric" and f.category.value != "demographic"
+    )
     findings = draw(st.dictionaries(st.sampled_from(binary), st.booleans(), max_size=12))
     for fid in draw(st.lists(st.sampled_from(numeric), max_size=3, unique=True)):
         rng = kb.findings[fid].range
@@ -128,14 +133,20 @@ def test_order_of_answers_does_not_matter(ckb, data):
 def test_a_supporting_finding_never_lowers_its_condition(ckb, data):
     """Adding a finding whose LR for a condition is above 1 never lowers that condition."""
     case = data.draw(cases(ckb))
-    unanswered = [f for f in ckb.kb.findings.values() if f.kind.value == "binary" and f.category.value != "demographic" and f.id not in case["findings"]]
+    unanswered = [
+        f
+        for f in ckb.kb.findings.values()
+        if f.kind.value == "binary" and f.category.value != "demographic" and f.id not in case["findings"]
+    ]
     f = data.draw(st.sampled_from(unanswered))
     value = data.draw(st.booleans())
     if case["sex"] == "male" and f.id in {"pregnant", "cyclical_with_menstruation"}:
         value = False
     state = ckb.state_index[(f.id, "present" if value else "absent")]
     before = posterior(ckb, resolve_states(parse_case(case), ckb)).probability
-    after = posterior(ckb, resolve_states(parse_case({**case, "findings": {**case["findings"], f.id: value}}), ckb)).probability
+    after = posterior(
+        ckb, resolve_states(parse_case({**case, "findings": {**case["findings"], f.id: value}}), ckb)
+    ).probability
     raises = ckb.llr[state] > 0
     lowers = ckb.llr[state] < 0
     assert np.all(after[raises] >= before[raises] - 1e-12)

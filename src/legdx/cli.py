@@ -201,23 +201,184 @@ def eval_cmd(
     print(f"under-triaged: {data['under_triaged']}   over-triaged: {data['over_triaged']}   Brier: {data['brier']}")
     if "questions" in data:
         q = data["questions"]
-        print(f"interview: questions median {q['median']}, p90 {q['p90']}, max {q['max']}; "
-              f"top-3 at stop {data['top3_at_stop']:.1%} vs all findings {data['top3_all_findings']:.1%}; "
-              f"under-triaged at stop {data['under_triaged_at_stop']}")
+        print(
+            f"interview: questions median {q['median']}, p90 {q['p90']}, max {q['max']}; "
+            f"top-3 at stop {data['top3_at_stop']:.1%} vs all findings {data['top3_all_findings']:.1%}; "
+            f"under-triaged at stop {data['under_triaged_at_stop']}"
+        )
     print("per condition (n, top-1, top-3):")
     for cid, s in data["per_condition_sensitivity"].items():
         print(f"  {cid:38s} {s['n']:3d}  {s['top1']:.0%}  {s['top3']:.0%}")
     print("reliability (predicted vs observed):")
     for b in data["reliability"]:
         if b["pairs"]:
-            print(f"  {b['bin']}: {b['pairs']:5d} pairs, predicted {b['mean_predicted']:.3f}, observed {b['observed']:.3f}")
+            print(
+                f"  {b['bin']}: {b['pairs']:5d} pairs, predicted {b['mean_predicted']:.3f}, observed {b['observed']:.3f}"
+            )
     print(f"misses ({len(data['misses'])}):")
     for m in data["misses"]:
         flag = " UNDER-TRIAGED" if m["under_triaged"] else ""
-        print(f"  {m['id']}: gold {','.join(m['gold_icd10'])} / {m['gold_triage']}, got {m['triage']}{flag}; "
-              f"leading {', '.join(m['leading'])}")
+        print(
+            f"  {m['id']}: gold {','.join(m['gold_icd10'])} / {m['gold_triage']}, got {m['triage']}{flag}; "
+            f"leading {', '.join(m['leading'])}"
+        )
 
 
 def main() -> None:  # pragma: no cover - console entry
     logging.basicConfig(level=logging.WARNING)
     app()
+
+
+class _Nav(StrEnum):
+    BACK = "back"
+    QUIT = "quit"
+
+
+_HELP = "(type ? to see why I ask, back to change your last answer, quit to stop)"
+
+
+def _prompt(console: Any, label: str, why: str) -> str | _Nav:
+    while True:
+        raw = console.input(f"{label} ").strip()
+        low = raw.lower()
+        if low == "?":
+            console.print(f"  [italic]Why I ask: {why}[/italic]")
+            continue
+        if low in ("back", "b"):
+            return _Nav.BACK
+        if low in ("quit", "q", "exit"):
+            return _Nav.QUIT
+        return raw
+
+
+def _ask(console: Any, q: Any) -> Any:
+    """Ask one question in the terminal; returns the response, or a navigation command."""
+    console.print(f"\n[bold]Question {q.number}[/bold] [dim](at most {q.of_at_most}) {_HELP}[/dim]")
+    console.print(q.text)
+    if q.kind == "demographics":
+        while True:
+            raw = _prompt(console, "Your age in years (Enter to skip):", q.why)
+            if isinstance(raw, _Nav):
+                return raw
+            if raw == "" or (raw.isdigit() and 0 <= int(raw) <= 120):
+                age = int(raw) if raw else None
+                break
+            console.print("  Please type a whole number from 0 to 120, or press Enter to skip.")
+        while True:
+            raw = _prompt(console, "Sex - female or male (f/m, Enter to skip):", q.why)
+            if isinstance(raw, _Nav):
+                return raw
+            sex = {"f": "female", "female": "female", "m": "male", "male": "male", "": None}.get(raw.lower(), "?")
+            if sex != "?":
+                return {"age": age, "sex": sex}
+            console.print("  Please type f, m, or press Enter to skip.")
+    if q.kind in ("screen", "items"):
+        for i, item in enumerate(q.items, 1):
+            console.print(f"  {i}. {item.text}")
+        none_word = "0 for none of these" if q.kind == "screen" else "0 if none apply"
+        while True:
+            raw = _prompt(
+                console, f"Numbers that apply, separated by commas ({none_word}; d if you don't know):", q.why
+            )
+            if isinstance(raw, _Nav):
+                return raw
+            if raw.lower() in ("d", "dk", "don't know", "dont know"):
+                return {item.finding: None for item in q.items}
+            picks = [p.strip() for p in raw.replace(" ", ",").split(",") if p.strip()]
+            if picks and all(p.isdigit() and 0 <= int(p) <= len(q.items) for p in picks):
+                chosen = {int(p) for p in picks} - {0}
+                return {item.finding: (i in chosen) for i, item in enumerate(q.items, 1)}
+            console.print(f"  Please type numbers from 1 to {len(q.items)}, 0, or d.")
+    if q.kind == "number":
+        while True:
+            raw = _prompt(console, f"Value in {q.unit} (Enter if you don't know):", q.why)
+            if isinstance(raw, _Nav):
+                return raw
+            if raw == "":
+                return None
+            try:
+                return float(raw)
+            except ValueError:
+                console.print("  Please type a number, or press Enter if you don't know.")
+    while True:
+        raw = _prompt(console, "Yes, no or don't know? (y/n/d):", q.why)
+        if isinstance(raw, _Nav):
+            return raw
+        answer_map = {"y": True, "yes": True, "n": False, "no": False, "d": None, "dk": None, "don't know": None}
+        if raw.lower() in answer_map:
+            return answer_map[raw.lower()]
+        console.print("  Please type y, n or d.")
+
+
+MEASURED_OFFER = (
+    "abi",
+    "ferritin_ug_l",
+    "potassium_mmol_l",
+    "magnesium_mmol_l",
+    "calcium_mmol_l",
+    "sodium_mmol_l",
+    "ck_u_l",
+)
+
+
+@app.command()
+def interview(
+    save: Annotated[
+        Path | None, typer.Option("--save", help="Write the case and the assessment to this JSON file.")
+    ] = None,
+) -> None:
+    """Interactive interview in the terminal, one question at a time."""
+    from rich.console import Console
+
+    from legdx.assessment import assess as run_assess
+    from legdx.interview import InterviewState, answer, next_question
+    from legdx.report.json import assessment_dict
+    from legdx.report.text import render_text
+
+    console = Console(highlight=False)
+    ckb = _compiled()
+    console.print(
+        "[bold]legdx[/bold] - a few questions about your leg pain. It informs and does not replace a clinician."
+    )
+    state = InterviewState()
+    try:
+        while (q := next_question(state, ckb)) is not None:
+            response = _ask(console, q)
+            if response is _Nav.QUIT:
+                console.print("Stopped. Nothing was saved.")
+                return
+            if response is _Nav.BACK:
+                state = state.back()
+                continue
+            try:
+                state = answer(state, q.id, response, ckb)
+            except LegdxError as exc:
+                console.print(f"  [red]{exc}[/red]")
+        console.print("\nIf you have recent test results, enter them now (press Enter to skip each).")
+        for fid in MEASURED_OFFER:
+            f = ckb.kb.findings[fid]
+            if fid in dict(state.answers):
+                continue
+            while True:
+                raw = console.input(f"  {f.clinician_label} ({f.unit}): ").strip()
+                if raw == "":
+                    break
+                try:
+                    state = answer(state, fid, float(raw), ckb)
+                    break
+                except ValueError:
+                    console.print("  Please type a number, or press Enter to skip.")
+                except LegdxError as exc:
+                    console.print(f"  [red]{exc}[/red]")
+    except EOFError:
+        console.print("\nInput ended before the interview finished; nothing was saved.")
+        raise typer.Exit(code=1) from None
+    result = run_assess(state.to_case(), ckb)
+    sys.stdout.write("\n" + render_text(result))
+    if save is not None:
+        save.write_text(
+            json.dumps(
+                {"case": state.to_case().model_dump(mode="json"), "assessment": assessment_dict(result)}, indent=2
+            )
+        )
+        console.print(f"Saved to {save}")

@@ -25,7 +25,18 @@ from legdx.errors import InvalidCase, UnknownFinding
 from legdx.kb.compile import ABSENT, PRESENT, CompiledKB, FloatArray, IntArray
 from legdx.kb.schema import Finding, FindingCategory, FindingKind
 
-__all__ = ["CaseStates", "Posterior", "band_of", "binary_entropy", "expected_information", "posterior", "resolve_states"]
+__all__ = [
+    "CaseStates",
+    "Posterior",
+    "TestValue",
+    "band_of",
+    "binary_entropy",
+    "expected_information",
+    "gain_by_condition",
+    "posterior",
+    "resolve_states",
+    "value_of_tests",
+]
 
 
 @dataclass(frozen=True)
@@ -106,7 +117,9 @@ def resolve_states(case: Case, ckb: CompiledKB, extra: dict[str, bool | float] |
         raise InvalidCase("findings.cyclical_with_menstruation", "true contradicts sex 'male'")
     if case.age is not None and "age_years" in kb.findings:
         values["age_years"] = float(case.age)
-    female = None if case.sex is None else case.sex == "female"
+    female: bool | None = None if case.sex is None else case.sex == "female"
+    if female is None and isinstance(values.get("female_sex"), bool):
+        female = bool(values["female_sex"])  # sex read from free text
     if female is None and (values.get("pregnant") is True or values.get("cyclical_with_menstruation") is True):
         female = True
     if female is not None and "female_sex" in kb.findings:
@@ -181,26 +194,37 @@ def binary_entropy(p: FloatArray) -> FloatArray:
     return result
 
 
-def expected_information(
-    prob: FloatArray, p_given: FloatArray, p_given_not: FloatArray, weight: FloatArray
-) -> FloatArray:
-    """Expected reduction in entropy, summed over conditions with ``weight``, for each candidate.
+def gain_by_condition(prob: FloatArray, p_given: FloatArray, p_given_not: FloatArray) -> FloatArray:
+    """Expected entropy reduction (bits) of each condition from asking a question.
 
     Args:
         prob: (C,) current probability of each condition.
-        p_given: (K, O, C) probability of each of O outcomes of K candidates given the condition.
-        p_given_not: (K, O, C) the same without the condition.
-        weight: (C,) weight of each condition (dangerous conditions count more).
+        p_given: (..., O, C) probability of each of O outcomes given the condition.
+        p_given_not: (..., O, C) the same without the condition.
 
     Returns:
-        (K,) weighted expected information gain in bits.
+        (..., C) expected information gain per condition, never negative.
     """
-    p = prob[None, None, :]
-    p_outcome = p * p_given + (1 - p) * p_given_not  # (K, O, C)
-    post = np.divide(p * p_given, p_outcome, out=np.zeros_like(p_outcome), where=p_outcome > 0)
-    expected_h = (p_outcome * binary_entropy(post)).sum(axis=1)  # (K, C)
-    gain = binary_entropy(prob)[None, :] - expected_h
-    result: FloatArray = (np.clip(gain, 0.0, None) * weight[None, :]).sum(axis=1)
+    p_outcome = prob * p_given + (1 - prob) * p_given_not
+    post = np.divide(prob * p_given, p_outcome, out=np.zeros_like(p_outcome), where=p_outcome > 0)
+    expected_h = (p_outcome * binary_entropy(post)).sum(axis=-2)
+    result: FloatArray = np.clip(binary_entropy(prob) - expected_h, 0.0, None)
+    return result
+
+
+def expected_information(
+    prob: FloatArray, p_given: FloatArray, p_given_not: FloatArray, weight: FloatArray
+) -> FloatArray:
+    """Weighted expected information gain (bits) of each candidate question, summed over conditions.
+
+    >>> import numpy as np
+    >>> prob = np.array([0.5])
+    >>> perfect = expected_information(prob, np.array([[[1.0], [0.0]]]), np.array([[[0.0], [1.0]]]), np.ones(1))
+    >>> useless = expected_information(prob, np.array([[[0.5], [0.5]]]), np.array([[[0.5], [0.5]]]), np.ones(1))
+    >>> float(perfect[0]), float(useless[0])
+    (1.0, 0.0)
+    """
+    result: FloatArray = (gain_by_condition(prob, p_given, p_given_not) * weight).sum(axis=-1)
     return result
 
 
@@ -226,25 +250,15 @@ def value_of_tests(ckb: CompiledKB, post: Posterior, known: set[str]) -> list[Te
             if fid in known:
                 continue
             idx = list(ckb.finding_states[ckb.finding_index[fid]])
-            gain += _gain_by_condition(prob, ckb.p_given[idx], ckb.p_given_not[idx]) * weight
+            gain += gain_by_condition(prob, ckb.p_given[idx], ckb.p_given_not[idx]) * weight
         for acc in test.accuracy:
             ci = ckb.condition_index[acc.condition]
             sens, spec = acc.sensitivity.value, acc.specificity.value
             pg = np.array([[sens], [1 - sens]])
             pn = np.array([[1 - spec], [spec]])
-            gain[ci] += float(_gain_by_condition(prob[ci : ci + 1], pg, pn)[0]) * weight[ci]
+            gain[ci] += float(gain_by_condition(prob[ci : ci + 1], pg, pn)[0]) * weight[ci]
         total = float(gain.sum())
         if total > 0:
             out.append(TestValue(test_id=test.id, value=total, by_condition=gain))
     out.sort(key=lambda t: (-t.value, t.test_id))
     return out
-
-
-def _gain_by_condition(prob: FloatArray, p_given: FloatArray, p_given_not: FloatArray) -> FloatArray:
-    """Expected entropy reduction per condition for one question with outcomes along axis 0."""
-    p = prob[None, :]
-    p_outcome = p * p_given + (1 - p) * p_given_not
-    post = np.divide(p * p_given, p_outcome, out=np.zeros_like(p_outcome), where=p_outcome > 0)
-    expected_h = (p_outcome * binary_entropy(post)).sum(axis=0)
-    result: FloatArray = np.clip(binary_entropy(prob) - expected_h, 0.0, None)
-    return result

@@ -97,7 +97,7 @@ class EvalReport:
     extra: dict[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
-        frac = (lambda a, b: round(a / b, 4) if b else 0.0)
+        frac = lambda a, b: round(a / b, 4) if b else 0.0
         return {
             "n": self.n,
             "top1": frac(self.top1_hits, self.n),
@@ -107,12 +107,16 @@ class EvalReport:
             "over_triaged": self.over_triaged,
             "brier": round(self.brier_sum / self.n, 4) if self.n else 0.0,
             "per_condition_sensitivity": {
-                k: {"n": v[0], "top1": frac(v[1], v[0]), "top3": frac(v[2], v[0])} for k, v in sorted(self.per_condition.items())
+                k: {"n": v[0], "top1": frac(v[1], v[0]), "top3": frac(v[2], v[0])}
+                for k, v in sorted(self.per_condition.items())
             },
             "reliability": [
-                {"bin": f"{i / 10:.1f}-{(i + 1) / 10:.1f}", "pairs": int(b[0]),
-                 "mean_predicted": round(b[1] / b[0], 4) if b[0] else None,
-                 "observed": round(b[2] / b[0], 4) if b[0] else None}
+                {
+                    "bin": f"{i / 10:.1f}-{(i + 1) / 10:.1f}",
+                    "pairs": int(b[0]),
+                    "mean_predicted": round(b[1] / b[0], 4) if b[0] else None,
+                    "observed": round(b[2] / b[0], 4) if b[0] else None,
+                }
                 for i, b in enumerate(self.reliability)
             ],
             "misses": self.misses,

@@ -48,9 +48,7 @@ def rule_fires(rule: Rule, facts: CaseFacts, kb: KnowledgeBase) -> bool:
         return False
     if rule.unless_bands and any(facts.bands.get(f) in bs for f, bs in rule.unless_bands.items()):
         return False
-    if rule.probable and not any(
-        facts.probability.get(c, 0.0) >= kb.threshold(t) for c, t in rule.probable.items()
-    ):
+    if rule.probable and not any(facts.probability.get(c, 0.0) >= kb.threshold(t) for c, t in rule.probable.items()):
         return False
     return True
 
@@ -69,7 +67,9 @@ def triage(kb: KnowledgeBase, facts: CaseFacts) -> tuple[Triage, list[str]]:
         if p >= kb.threshold(cond.urgency.threshold) and cond.urgency.level is not TriageLevel.ROUTINE:
             fired.append((cond.urgency.level, f"{cond.lay_name} is {p:.0%} likely: {cond.urgency.reason}"))
     if not fired:
-        return Triage(level=TriageLevel.ROUTINE, reasons=["No warning signs were found; self-care is reasonable for now."]), []
+        return Triage(
+            level=TriageLevel.ROUTINE, reasons=["No warning signs were found; self-care is reasonable for now."]
+        ), []
     fired.sort(key=lambda lr: -lr[0].rank)
     top = fired[0][0]
     reasons = list(dict.fromkeys(reason for level, reason in fired if level is top))

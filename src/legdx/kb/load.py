@@ -29,6 +29,7 @@ from legdx.kb.schema import (
     Finding,
     FindingKind,
     KBMeta,
+    QuestionGroup,
     Rule,
     Source,
     Threshold,
@@ -50,6 +51,7 @@ class KnowledgeBase:
     advice: dict[str, AdviceItem]
     triage_rules: tuple[TriageRule, ...]
     thresholds: dict[str, Threshold]
+    question_groups: dict[str, QuestionGroup] = field(default_factory=dict)
     location: str = field(default="")
 
     def threshold(self, name: str) -> float:
@@ -96,7 +98,7 @@ def _validate_list(model: type[M], data: Any, label: str, problems: list[str]) -
 def _keyed(items: list[M], label: str, problems: list[str]) -> dict[str, M]:
     out: dict[str, M] = {}
     for item in items:
-        ident = getattr(item, "id")
+        ident = item.id
         if ident in out:
             problems.append(f"{label}: [{ident}]: id defined more than once")
         out[ident] = item
@@ -151,12 +153,19 @@ def load_kb(path: str | Path | None = None) -> KnowledgeBase:
     tests = list_file("tests.yaml", DiagnosticTest)
     advice = list_file("advice.yaml", AdviceItem)
     thresholds = list_file("thresholds.yaml", Threshold)
+    question_groups: dict[str, QuestionGroup] = {}
+    if (root / "question_groups.yaml").is_file():
+        question_groups = list_file("question_groups.yaml", QuestionGroup)
     triage_data = _read_yaml(root / "triage.yaml", "triage.yaml", problems)
     triage_rules = _validate_list(TriageRule, triage_data, "triage.yaml", problems) if triage_data else []
 
     conditions: dict[str, Condition] = {}
     cond_dir = root / "conditions"
-    files = sorted((f for f in cond_dir.iterdir() if f.name.endswith(".yaml")), key=lambda f: f.name) if cond_dir.is_dir() else []
+    files = (
+        sorted((f for f in cond_dir.iterdir() if f.name.endswith(".yaml")), key=lambda f: f.name)
+        if cond_dir.is_dir()
+        else []
+    )
     if not files:
         problems.append("conditions/: no condition files")
     for f in files:
@@ -180,6 +189,7 @@ def load_kb(path: str | Path | None = None) -> KnowledgeBase:
         advice=advice,
         triage_rules=tuple(triage_rules),
         thresholds=thresholds,
+        question_groups=question_groups,
         location=str(root),
     )
     problems.extend(cross_check(kb))
@@ -281,6 +291,11 @@ def cross_check(kb: KnowledgeBase) -> list[str]:
         label = f"triage.yaml: [{rule.id}]"
         need_source(label, rule.source)
         check_rule(rule, label)
+
+    groups_in_use = {f.group for f in kb.findings.values() if f.group}
+    for gid in kb.question_groups:
+        if gid not in groups_in_use:
+            problems.append(f"question_groups.yaml: [{gid}]: no finding belongs to this group")
 
     for sid in sorted(set(kb.sources) - used_sources):
         problems.append(f"sources.yaml: [{sid}]: source is never cited")

@@ -238,7 +238,9 @@ class Condition(Strict):
     id: Id
     name: Text
     lay_name: Text
-    category: Literal["vascular", "neurological", "spinal", "muscular", "metabolic", "gynaecological", "infection", "other"]
+    category: Literal[
+        "vascular", "neurological", "spinal", "muscular", "metabolic", "gynaecological", "infection", "other"
+    ]
     icd10: list[Annotated[str, Field(pattern=r"^[A-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?$")]] = Field(min_length=1)
     snomed: list[Annotated[str, Field(pattern=r"^\d{6,18}$")]] = Field(default_factory=list)
     sex: Literal["any", "female"] = "any"
@@ -344,6 +346,14 @@ class Threshold(Strict):
     id: Id
     value: Evidence
     meaning: Text
+
+
+class QuestionGroup(Strict):
+    """Caption for asking a correlated group of findings together in the interview."""
+
+    id: Id
+    caption: Text
+    why: Text
 
 
 class KBMeta(Strict):

@@ -1,0 +1,111 @@
+"""ConText: is a mention negated, uncertain, hypothetical, historical, or about someone else?
+
+The algorithm is Chapman et al.'s ConText (J Biomed Inform 2009), the one medspaCy implements:
+modifier phrases ("denies", "history of", "mother has", "if") open a scope that runs forward
+(or backward, for "... was ruled out") to the end of the sentence, to a terminator ("but",
+"however"), or to the rule's ``max_scope`` tokens; every target whose start lies in that scope
+takes the modifier's category. Extras, all data-driven from ``lexicon/context.yaml``:
+
+- ``comma_ends``: a short negator ("no", "without") stops at the next comma unless the list goes
+  on to an "or"/"nor" item ("no fever, chills or swelling"), so "no back pain, worse at night"
+  negates only the back pain;
+- ``pseudo`` phrases ("no change", "not only", "gram negative") cancel any trigger they overlap;
+- a modifier that overlaps the target itself is ignored, so lexicon phrases may contain their own
+  negation ("no pain when sitting", "cannot walk more than 100 m");
+- ``only_for`` limits a rule to some entries (e.g. "N years ago" marks only past clots as history,
+  not "my legs started aching two years ago"); ``stopped`` applies only to medicines.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from legdx.intake.lexicon import ContextRule
+
+if TYPE_CHECKING:  # pragma: no cover
+    from spacy.tokens import Doc
+
+__all__ = ["Modifier", "Target", "assign"]
+
+LIST_WORDS = {"or", "nor"}
+
+
+@dataclass(frozen=True)
+class Modifier:
+    rule: ContextRule
+    start: int
+    end: int
+
+
+@dataclass
+class Target:
+    entry: int
+    start: int
+    end: int
+    sent_start: int
+    sent_end: int
+    ids: frozenset[str]  # entry id and the finding ids it can set (for ``only_for``)
+    categories: set[str]
+
+
+def _forward_end(doc: Doc, mod: Modifier, sent_end: int, stops: list[int]) -> int:
+    end = min(sent_end, mod.end + mod.rule.max_scope)
+    for s in stops:
+        if mod.end <= s < end:
+            end = s
+            break
+    if mod.rule.stop_words:
+        words = set(mod.rule.stop_words)
+        for i in range(mod.end, end):
+            if doc[i].norm_ in words:
+                end = i
+                break
+    if mod.rule.comma_ends:
+        for i in range(mod.end, end):
+            if doc[i].text == ",":
+                if not any(doc[j].norm_ in LIST_WORDS for j in range(i + 1, end)):
+                    end = i
+                break
+    return end
+
+
+def _backward_start(doc: Doc, mod: Modifier, sent_start: int, stops: list[int]) -> int:
+    start = max(sent_start, mod.start - mod.rule.max_scope)
+    if mod.rule.comma_ends:
+        for i in range(mod.start - 1, start - 1, -1):
+            if doc[i].text == ",":
+                start = i + 1
+                break
+    for s in reversed(stops):
+        if start <= s < mod.start:
+            return s + 1
+    return start
+
+
+def assign(doc: Doc, targets: list[Target], modifiers: list[Modifier]) -> None:
+    """Set ``target.categories`` for every target from the modifiers in its sentence."""
+    pseudo = [m for m in modifiers if m.rule.category == "pseudo"]
+    live = [
+        m
+        for m in modifiers
+        if m.rule.category not in ("pseudo", "terminate")
+        and not any(p.start < m.end and m.start < p.end for p in pseudo)
+    ]
+    stops = sorted({m.start for m in modifiers if m.rule.category == "terminate"})
+    for t in targets:
+        for m in live:
+            if m.start < t.end and t.start < m.end:
+                continue  # the modifier is part of the target phrase itself
+            if not (t.sent_start <= m.start < t.sent_end):
+                continue
+            if m.rule.only_for and not t.ids & set(m.rule.only_for):
+                continue
+            d = m.rule.direction
+            hit = False
+            if d in ("forward", "bidirectional") and m.end <= t.start:
+                hit = t.start < _forward_end(doc, m, t.sent_end, stops)
+            if not hit and d in ("backward", "bidirectional") and t.end <= m.start:
+                hit = t.start >= _backward_start(doc, m, t.sent_start, stops)
+            if hit:
+                t.categories.add(m.rule.category)

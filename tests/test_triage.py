@@ -1,0 +1,118 @@
+"""Clinical safety as properties: red flags only raise urgency; unsafe advice is never given."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from legdx import assess, parse_case
+from legdx.kb.schema import TriageLevel
+
+SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+@st.composite
+def cases(draw, kb):
+    binary = sorted(
+        f.id for f in kb.findings.values() if f.kind.value == "binary" and f.category.value != "demographic"
+    )
+    findings = draw(st.dictionaries(st.sampled_from(binary), st.booleans(), max_size=10))
+    if draw(st.booleans()):
+        findings["abi"] = draw(st.floats(0.05, 1.6))
+    if draw(st.booleans()):
+        findings["ferritin_ug_l"] = draw(st.floats(3, 400))
+    sex = draw(st.sampled_from(["female", "male"]))
+    if sex == "male":
+        findings.pop("pregnant", None)
+        findings.pop("cyclical_with_menstruation", None)
+    return {"age": draw(st.integers(18, 95)), "sex": sex, "findings": findings}
+
+
+def red_flag_ids(kb):
+    return sorted(f.id for f in kb.findings.values() if f.red_flag)
+
+
+@SETTINGS
+@given(data=st.data())
+def test_a_red_flag_never_lowers_triage(ckb, data):
+    case = data.draw(cases(ckb.kb))
+    flag = data.draw(st.sampled_from(red_flag_ids(ckb.kb)))
+    before = assess(parse_case({**case, "findings": {**case["findings"], flag: False}}), ckb).triage.level
+    after = assess(parse_case({**case, "findings": {**case["findings"], flag: True}}), ckb).triage.level
+    unknown = assess(parse_case({**case, "findings": {k: v for k, v in case["findings"].items() if k != flag}}), ckb)
+    assert after.rank >= before.rank
+    assert after.rank >= unknown.triage.level.rank
+
+
+@SETTINGS
+@given(data=st.data())
+def test_compression_and_elevation_never_advised_with_abi_below_half(ckb, data):
+    case = data.draw(cases(ckb.kb))
+    case["findings"]["abi"] = data.draw(st.floats(0.0, 0.499))
+    a = assess(parse_case(case), ckb)
+    tags = {t.value for item in a.advice for t in item.tags}
+    assert "compression" not in tags and "leg_elevation" not in tags
+
+
+@SETTINGS
+@given(data=st.data())
+def test_never_quinine_and_iron_only_with_documented_deficiency(ckb, data):
+    case = data.draw(cases(ckb.kb))
+    a = assess(parse_case(case), ckb)
+    tags = {t.value for item in a.advice for t in item.tags}
+    assert "quinine" not in tags
+    if "iron" in tags:
+        assert case["findings"].get("ferritin_ug_l", 1e9) <= 75 or case["findings"].get("transferrin_saturation_pct", 100) < 20
+
+
+@SETTINGS
+@given(data=st.data())
+def test_compression_never_advised_when_arterial_disease_is_likely(ckb, data):
+    case = data.draw(cases(ckb.kb))
+    a = assess(parse_case(case), ckb)
+    p = {c.id: c.probability for c in a.conditions}
+    arterial = max(p["peripheral_artery_disease"], p["chronic_limb_threatening_ischemia"], p["acute_limb_ischemia"])
+    tags = {t.value for item in a.advice for t in item.tags}
+    if arterial >= ckb.kb.threshold("arterial_caution"):
+        assert "compression" not in tags and "leg_elevation" not in tags
+
+
+@SETTINGS
+@given(data=st.data())
+def test_every_output_carries_the_disclaimer_and_emergency_guidance_first(ckb, data):
+    a = assess(parse_case(data.draw(cases(ckb.kb))), ckb)
+    assert "does not replace a clinician" in a.disclaimer
+    if a.triage.level is TriageLevel.EMERGENCY:
+        assert a.advice and a.advice[0].tags[0].value == "emergency_care"
+        assert all("emergency_care" in [t.value for t in x.tags] for x in a.advice)
+        assert a.emergency_message
+
+
+def test_nsaid_magnesium_heat_cautions(assess_case):
+    period = {"cyclical_with_menstruation": True, "pelvic_pain_with_periods": True, "bilateral": True,
+              "thigh_or_buttock_pain": True}
+    plain = assess_case(age=24, sex="female", findings=period)
+    assert "nsaid" in {t.value for x in plain.advice for t in x.tags}
+    for risk, tag in [("chronic_kidney_disease", "nsaid"), ("taking_anticoagulant", "nsaid"),
+                      ("chronic_kidney_disease", "magnesium")]:
+        a = assess_case(age=24, sex="female", findings={**period, risk: True})
+        assert tag not in {t.value for x in a.advice for t in x.tags}
+        assert tag in {t.value for w in a.withheld_advice for t in w.tags}
+    numb = assess_case(age=24, sex="female", findings={**period, "numbness_tingling": True})
+    assert "heat" not in {t.value for x in numb.advice for t in x.tags}
+
+
+def test_exercise_not_offered_for_rest_pain(assess_case):
+    a = assess_case(age=74, sex="male", findings={"worse_lying_down": True, "relieved_by_dependency": True,
+                                                   "foot_pain": True, "smoker": True, "diabetes": True})
+    assert a.triage.level.rank >= TriageLevel.URGENT.rank
+    assert "supervised_walking_program" in {w.id for w in a.withheld_advice}
+    assert "supervised_walking_program" not in {x.id for x in a.advice}
+
+
+def test_venous_disease_gets_compression_when_arteries_are_fine(assess_case):
+    a = assess_case(age=52, sex="female", findings={"heaviness_end_of_day": True, "varicose_veins": True,
+                                                     "relieved_by_elevation": True, "ankle_swelling": True,
+                                                     "abi": 1.1, "absent_foot_pulses": False})
+    assert a.conditions[0].id == "chronic_venous_insufficiency"
+    assert "compression" in {t.value for x in a.advice for t in x.tags}
