@@ -92,7 +92,11 @@ def choose_advice(
     In an emergency only the emergency guidance is given: self-care must not delay care.
     """
     candidates: list[str] = [a.id for a in kb.advice.values() if level in a.for_triage]
-    if level is not TriageLevel.EMERGENCY:
+    if level is TriageLevel.EMERGENCY:  # only condition-specific emergency guidance joins it
+        candidates.extend(
+            aid for cid in leading for aid in kb.conditions[cid].advice if AdviceTag.EMERGENCY_CARE in kb.advice[aid].tags
+        )
+    else:
         for cid in leading:
             candidates.extend(kb.conditions[cid].advice)
         candidates.extend(

@@ -1,11 +1,275 @@
-"""Free text -> findings. (Placeholder until the intake issue lands: understands nothing.)"""
+"""Free text -> findings, each with the span of text it came from (issue 5).
+
+``understand(case, ckb)`` reads ``case.text`` (a person's own words, a clinician's note or an
+exam-style vignette) into :class:`~legdx.case.UnderstoodFinding` items: finding id, value, the
+character span and its text, and ``used`` (false when the value is out of range, when an explicit
+finding or the case's own age / sex overrides it, or when another mention of the same finding was
+preferred). ``read_age_sex(text)`` gives the age and sex alone (for the web app's form).
+
+How it reads, in order:
+
+1. ``check_text``: empty, whitespace-only, NUL / control-character / binary text is
+   :class:`~legdx.errors.InvalidCase` (the Case model already caps the length at
+   ``MAX_TEXT_CHARS``).
+2. spaCy's blank English tokenizer, a line- and punctuation-aware sentence splitter, and one
+   ``PhraseMatcher`` + one ``Matcher`` built from the lexicon data (``lexicon/*.yaml``: lay and
+   clinical phrases for every finding, drug names by class, concepts such as DVT or restless legs
+   whose meaning depends on context). See ``pipeline.py`` and ``lexicon.py``.
+3. ConText (``context.py``): negation, uncertainty, hypotheticals, history, family, other people,
+   stopped medicines. A historical mention keeps its meaning only for history-like findings (a
+   history of diabetes is diabetes; a history of leg swelling is not current swelling) or maps
+   through the lexicon (history of DVT -> ``previous_dvt``; mother with RLS -> ``family_history_rls``).
+4. Laterality (``laterality.py``), time course (``durations.py``), measured values with units and
+   conversions (``numbers.py``), and age / sex (``demographics.py``).
+5. One value per finding: measured numbers beat qualitative words, explicit phrases beat inferred
+   ones, and among equals a present finding beats an absent one (so "no pain at rest, but calf pain
+   on walking" keeps the calf pain). Every other mention is kept with ``used=False`` so a person
+   can see and correct everything that was read.
+
+Why this stack (STACK.md, "NLP"): spaCy 3.8's blank English pipeline is offline, needs no model
+download and tokenizes a 500-word note in about a millisecond; its ``NORM`` attribute already
+spells out contractions ("doesn't" = "does not"), which makes negation phrases simple to write.
+medspaCy's ConText is the right *algorithm*, but medspaCy 1.3.1 pins spaCy < 3.8 on Python 3.11
+and must be installed with ``--no-deps`` around a metadata conflict (``pip check`` then fails for
+good), drags in PyRuSH / quicksectx / pysimstring / nltk, and costs about 3 s of import time on
+every CLI call that has text. negspacy covers negation only (no history, family or hypothetical)
+and works on ``doc.ents`` with its own term lists. So the ConText algorithm is implemented here in
+about a hundred lines (``context.py``) with its rules as data (``lexicon/context.yaml``, in
+medspaCy's rule format: category, direction, max scope, terminators, pseudo-triggers), and the
+dependency stays one well-kept library: spaCy.
+"""
 
 from __future__ import annotations
 
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+
 from legdx.case import Case, UnderstoodFinding
+from legdx.errors import InvalidCase
+from legdx.intake.demographics import AgeSex, read_age_sex
 from legdx.kb.compile import CompiledKB
+from legdx.kb.schema import Finding, FindingCategory, FindingKind
+
+__all__ = ["AgeSex", "check_text", "extract", "read_age_sex", "understand"]
+
+HISTORY_LIKE = {FindingCategory.HISTORY, FindingCategory.MEDICATION, FindingCategory.LIFESTYLE}
+ALLOWED_CONTROLS = {"\t", "\n", "\r", "\f", "\v"}
+MALE_CONTRADICTIONS = ("pregnant", "cyclical_with_menstruation")
+# priorities: a measured number (3) > an explicit phrase (2) > an inference (1) > a weak inference (0)
+MEASURED, EXPLICIT, INFERRED = 3, 2, 1
+
+
+def check_text(text: str) -> None:
+    """Raise :class:`InvalidCase` for text the intake will not read.
+
+    >>> check_text("calf pain")
+    >>> check_text("  ")
+    Traceback (most recent call last):
+    ...
+    legdx.errors.InvalidCase: text: is empty
+    """
+    if not text.strip():
+        raise InvalidCase("text", "is empty")
+    for i, ch in enumerate(text):
+        cat = unicodedata.category(ch)
+        if (cat == "Cc" and ch not in ALLOWED_CONTROLS) or cat == "Cs" or ch in ("\ufffe", "\uffff"):
+            raise InvalidCase(
+                "text", f"contains a control or binary character (U+{ord(ch):04X}) at position {i}; expected plain text"
+            )
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    finding: str
+    value: bool | float
+    start: int  # characters
+    end: int
+    priority: int
+    pick: str = "first"
+
+
+def _resolve(
+    current: Mapping[str, bool | float],
+    historical: Mapping[str, bool | float] | None,
+    family: Mapping[str, bool | float],
+    categories: set[str],
+    findings: Mapping[str, Finding],
+) -> dict[str, bool | float]:
+    """What one mention means, given its ConText categories."""
+    if "family" in categories:
+        chosen: Mapping[str, bool | float] = family
+    elif categories & {"other", "hypothetical", "possible"}:
+        return {}
+    elif "historical" in categories:
+        if historical is not None:
+            chosen = historical
+        else:
+            chosen = {f: v for f, v in current.items() if f in findings and findings[f].category in HISTORY_LIKE}
+    else:
+        chosen = current
+    out: dict[str, bool | float] = {}
+    for fid, value in chosen.items():
+        f = findings.get(fid)
+        if f is None:
+            continue
+        if "stopped" in categories and f.category is FindingCategory.MEDICATION and isinstance(value, bool):
+            value = False
+        if "negated" in categories:
+            if not isinstance(value, bool):
+                continue
+            value = not value
+        out[fid] = value
+    return out
+
+
+def _candidates(text: str, findings: Mapping[str, Finding]) -> list[_Candidate]:
+    from legdx.intake import durations, laterality
+    from legdx.intake.context import Modifier, Target, assign
+    from legdx.intake.numbers import read_measurements
+    from legdx.intake.pipeline import get_pipeline
+
+    pipe = get_pipeline()
+    lex = pipe.lexicon
+    doc = pipe.parse(text)
+    sent_of: list[tuple[int, int]] = [(0, 0)] * len(doc)
+    sents = list(doc.sents)
+    for s in sents:
+        for i in range(s.start, s.end):
+            sent_of[i] = (s.start, s.end)
+
+    targets: list[Target] = []
+    modifiers: list[Modifier] = []
+    for m in pipe.matches(doc):
+        idx = int(m.key[1:])
+        if m.key[0] == "C":
+            modifiers.append(Modifier(lex.context[idx], m.start, m.end))
+            continue
+        ss, se = sent_of[m.start]
+        if m.end > se:
+            continue
+        e = lex.entries[idx]
+        ids = frozenset({e.id or ""} | set(e.current) | set(e.historical or {}) | set(e.family))
+        targets.append(Target(idx, m.start, m.end, ss, se, ids, set()))
+
+    blockers = [t for t in targets if lex.entries[t.entry].blocks]
+    if blockers:
+        kept = []
+        for t in targets:
+            e = lex.entries[t.entry]
+            sets = set(e.current) | set(e.historical or {}) | set(e.family)
+            if any(b is not t and b.start <= t.start and t.end <= b.end and sets & set(lex.entries[b.entry].blocks) for b in blockers):
+                continue
+            kept.append(t)
+        targets = kept
+
+    assign(doc, targets, modifiers)
+
+    out: list[_Candidate] = []
+    elsewhere: set[int] = set()  # tokens inside mentions about other people or hypotheticals
+    for t in targets:
+        e = lex.entries[t.entry]
+        cs, ce = doc[t.start].idx, doc[t.end - 1].idx + len(doc[t.end - 1].text)
+        if t.categories & {"family", "other", "hypothetical"}:
+            elsewhere.update(range(t.start, t.end))
+        if e.special == "swelling":
+            if t.categories & {"family", "other", "hypothetical", "possible", "historical"}:
+                continue
+            if "negated" in t.categories:
+                words = {doc[i].norm_ for i in range(t.sent_start, t.sent_end)}
+                meaning = {"unilateral_leg_swelling": False}
+                if words & laterality.ANKLE or not words & (laterality.LIMB_SINGULAR | laterality.LIMB_PLURAL):
+                    meaning["ankle_swelling"] = False
+            else:
+                meaning = laterality.swelling_findings(doc, doc[t.sent_start : t.sent_end], t.start, t.end)
+            out += [_Candidate(f, v, cs, ce, EXPLICIT) for f, v in meaning.items() if f in findings]
+            continue
+        for fid, value in _resolve(e.current, e.historical, e.family, t.categories, findings).items():
+            out.append(_Candidate(fid, value, cs, ce, EXPLICIT))
+
+    for side in laterality.bilateral_candidates(doc, elsewhere):
+        a, b = doc[side.start], doc[side.end - 1]
+        out.append(_Candidate(side.finding, side.value, a.idx, b.idx + len(b.text), side.priority))
+
+    for s in sents:
+        base = s.start_char
+        for a, b, sudden in durations.onset_spans(text[base : s.end_char]):
+            out.append(_Candidate("sudden_onset", sudden, base + a, base + b, INFERRED))
+
+    for r in read_measurements(text, lex):
+        out.append(_Candidate(r.finding, r.value, r.start, r.end, MEASURED, r.pick))
+
+    demo = read_age_sex(text)
+    if demo.age is not None and demo.age_span is not None:
+        out.append(_Candidate("age_years", float(demo.age), *demo.age_span, MEASURED))
+    if demo.sex is not None and demo.sex_span is not None:
+        out.append(_Candidate("female_sex", demo.sex == "female", *demo.sex_span, MEASURED))
+    return out
+
+
+def _in_range(f: Finding, value: bool | float) -> bool:
+    if f.kind is FindingKind.BINARY:
+        return isinstance(value, bool)
+    if isinstance(value, bool) or f.range is None:
+        return False
+    return f.range.min <= value <= f.range.max
+
+
+def _choose(cands: list[_Candidate], f: Finding) -> _Candidate | None:
+    ok = [c for c in cands if _in_range(f, c.value)]
+    if not ok:
+        return None
+    top = max(c.priority for c in ok)
+    best = [c for c in ok if c.priority == top]
+    if f.kind is FindingKind.BINARY:
+        return next((c for c in best if c.value is True), best[0])
+    if best[0].pick == "min":
+        return min(best, key=lambda c: float(c.value))
+    return best[0]
+
+
+def extract(text: str, findings: Mapping[str, Finding]) -> list[UnderstoodFinding]:
+    """Read ``text`` into findings known to ``findings`` (a KB's finding table), in text order.
+
+    Does not validate ``text``; :func:`understand` does (see :func:`check_text`).
+    """
+    by_finding: dict[str, list[_Candidate]] = {}
+    for c in _candidates(text, findings):
+        f = findings.get(c.finding)
+        if f is None or f.replaced_by is not None:
+            continue
+        if (f.kind is FindingKind.BINARY) != isinstance(c.value, bool):
+            continue
+        by_finding.setdefault(c.finding, [])
+        if c not in by_finding[c.finding]:
+            by_finding[c.finding].append(c)
+    out: list[UnderstoodFinding] = []
+    for fid, cands in by_finding.items():
+        chosen = _choose(cands, findings[fid])
+        for c in cands:
+            value: bool | float = c.value if isinstance(c.value, bool) else float(c.value)
+            out.append(
+                UnderstoodFinding(finding=fid, value=value, span=(c.start, c.end), text=text[c.start : c.end], used=c is chosen)
+            )
+    out.sort(key=lambda u: (u.span[0], u.span[1], u.finding))
+    return out
 
 
 def understand(case: Case, ckb: CompiledKB) -> list[UnderstoodFinding]:
-    """Read ``case.text`` into findings with their spans. Explicit findings win over text."""
-    return []
+    """Read ``case.text`` into findings with their spans. Explicit findings win over text.
+
+    Raises:
+        InvalidCase: the text is empty, whitespace only, or holds control / binary characters.
+    """
+    if case.text is None:
+        return []
+    check_text(case.text)
+    found = extract(case.text, ckb.kb.findings)
+    overridden = set(case.findings)
+    if case.age is not None:
+        overridden.add("age_years")
+    if case.sex is not None:
+        overridden.add("female_sex")
+    if case.sex == "male":
+        overridden.update(MALE_CONTRADICTIONS)
+    return [u.model_copy(update={"used": False}) if u.used and u.finding in overridden else u for u in found]

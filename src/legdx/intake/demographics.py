@@ -1,0 +1,132 @@
+"""Age and sex from text: "a 67-year-old man", "F, 54", "54F", "I'm a 30 year old woman", "in her sixties".
+
+Regular expressions over the raw text. Age needs an age cue ("years old", "yo", "aged", "I'm 54",
+an M/F marker), so durations ("for 3 years") are never read as ages. Sex comes from a sex word
+tied to the age or to "I'm a ...", from a header ("Sex: F"), and, in third-person notes only
+(no "I"/"my"), from the pronouns when they all agree. Mentions about relatives ("my mother, aged
+80") are skipped.
+
+>>> read_age_sex("A 67-year-old man with calf pain")
+AgeSex(age=67, sex='male', age_span=(2, 13), sex_span=(14, 17))
+>>> read_age_sex("F, 54. Legs ache at night.").age, read_age_sex("54F, cramps").sex
+(54, 'female')
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+__all__ = ["AgeSex", "read_age_sex"]
+
+Sex = Literal["female", "male"]
+
+FEMALE_WORDS = {"woman", "female", "lady", "girl", "f", "mrs", "ms", "miss", "gentlewoman", "mother", "wife", "grandmother"}
+MALE_WORDS = {"man", "male", "gentleman", "guy", "boy", "m", "mr", "father", "husband", "grandfather", "bloke"}
+SEX_WORD = (
+    r"(woman|female|lady|girl|man|male|gentleman|guy|boy|bloke)"
+)
+DECADES = {
+    "twenties": 25, "thirties": 35, "forties": 45, "fifties": 55, "sixties": 65, "seventies": 75,
+    "eighties": 85, "nineties": 95, "20s": 25, "30s": 35, "40s": 45, "50s": 55, "60s": 65, "70s": 75,
+    "80s": 85, "90s": 95,
+}  # fmt: skip
+SHIFT = {"early": -3, "mid": 0, "late": 3}
+OTHERS = re.compile(
+    r"(?i)\b(mother|mum|mom|father|dad|sister|brother|wife|husband|partner|son|daughter|grand\w+|aunt|uncle|"
+    r"friend|neighbou?r|colleague|child|kids?|baby)\b[^.;\n]{0,25}$"
+)
+
+AGE_PATTERNS: list[tuple[re.Pattern[str], int | None, int | None]] = [
+    # (regex, age group, sex group)
+    (re.compile(r"(?i)\b(\d{1,3})[\s-]*(?:years?|yrs?|y)[\s-]*old(?:[\s,]+(?:\w+[\s,]+){0,2}?" + SEX_WORD + r"\b)?"), 1, 2),
+    (re.compile(r"(?i)\b(\d{1,3})\s*(?:yo|y/o|y\.o\.?|yoa)\b(?:[\s,]+(?:\w+\s+){0,2}?" + SEX_WORD + r"\b)?"), 1, 2),
+    (re.compile(r"(?i)\b(\d{1,3})[\s-]*(?:yo|y/o|years?|yrs?)?[\s-]*" + r"(female|male|woman|man|gentleman|lady)\b"), 1, 2),
+    (re.compile(r"\b(\d{1,3})\s?([MF])\b(?![/.\w])"), 1, 2),
+    (re.compile(r"(?<![\w/])([MF])\s*[,/]?\s*(\d{1,3})\b(?!\s*(?:%|mg|kg|cm|mm|m\b|/))"), 2, 1),
+    (re.compile(r"(?i)\baged?\s*[:=]?\s*(\d{1,3})\b(?!\s*(?:%|mg|kg|weeks|months|days))"), 1, None),
+    (re.compile(r"(?i)\bI(?:'m|’m|\s+am)\s+(?:now\s+|only\s+|just\s+)?(\d{1,3})\b(?![\s-]*(?:%|kg|lbs?|stone|cm|weeks|months|days|hours|minutes|times|cups|miles|km))"), 1, None),
+]  # fmt: skip
+DECADE_RE = re.compile(
+    r"(?i)\bin\s+(?:my|his|her|their)\s+(early|mid|late)?[\s-]*(twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties|[2-9]0s)\b"
+)
+I_AM_A = re.compile(r"(?i)\bI(?:'m|’m|\s+am)\s+(?:a|an)\s+(?:[\w-]+\s+){0,4}?" + SEX_WORD + r"\b")
+HEADER = re.compile(r"(?i)\b(?:sex|gender)\s*[:=]\s*(female|male|f|m|woman|man)\b")
+HONORIFIC = re.compile(r"\b(Mrs|Ms|Miss|Mr)\.?\s+[A-Z]")
+FIRST_PERSON = re.compile(r"(?i)\b(I|my|me|I'm|I’m)\b")
+SHE = re.compile(r"(?i)\b(she|her|hers|herself)\b")
+HE = re.compile(r"(?i)\b(he|him|his|himself)\b")
+
+
+@dataclass(frozen=True)
+class AgeSex:
+    """Age in years and sex read from text, with the character spans they came from."""
+
+    age: int | None = None
+    sex: Sex | None = None
+    age_span: tuple[int, int] | None = None
+    sex_span: tuple[int, int] | None = None
+
+
+def _sex_of(word: str) -> Sex | None:
+    w = word.lower().rstrip(".")
+    if w in FEMALE_WORDS:
+        return "female"
+    if w in MALE_WORDS:
+        return "male"
+    return None
+
+
+def _about_someone_else(text: str, start: int) -> bool:
+    return OTHERS.search(text[max(0, start - 30) : start]) is not None
+
+
+def read_age_sex(text: str) -> AgeSex:
+    """Read the person's age and sex from ``text`` (either may be ``None``). Never raises."""
+    age: int | None = None
+    sex: Sex | None = None
+    age_span: tuple[int, int] | None = None
+    sex_span: tuple[int, int] | None = None
+    best = len(text) + 1
+    for rx, ag, sg in AGE_PATTERNS:
+        for m in rx.finditer(text):
+            if ag is None or m.start() >= best or _about_someone_else(text, m.start()):
+                continue
+            best = m.start()
+            age, age_span = int(m.group(ag)), m.span(ag)
+            if sg is not None and m.group(sg):
+                s = _sex_of(m.group(sg))
+                if s is not None:
+                    sex, sex_span = s, m.span(sg)
+            break
+    if age is None:
+        for m in DECADE_RE.finditer(text):
+            if _about_someone_else(text, m.start()):
+                continue
+            age = DECADES[m.group(2).lower()] + SHIFT.get((m.group(1) or "mid").lower(), 0)
+            age_span = m.span()
+            break
+    if sex is None:
+        for rx in (I_AM_A, HEADER):
+            m = rx.search(text)
+            if m and _sex_of(m.group(1)) is not None:
+                sex, sex_span = _sex_of(m.group(1)), m.span(1)
+                break
+    if sex is None:
+        m = HONORIFIC.search(text)
+        if m:
+            sex, sex_span = _sex_of(m.group(1)), m.span(1)
+    if sex is None and age_span is not None:
+        # "a 67-year-old retired builder ... man" is rare; a sex word right after the age is common
+        tail = re.match(r"[\s,]+(?:[\w-]+\s+){0,3}?" + SEX_WORD + r"\b", text[age_span[1] :], re.IGNORECASE)
+        if tail:
+            sex, sex_span = _sex_of(tail.group(1)), (age_span[1] + tail.start(1), age_span[1] + tail.end(1))
+    if sex is None and not FIRST_PERSON.search(text):
+        she = list(SHE.finditer(text))
+        he = list(HE.finditer(text))
+        if she and not he:
+            sex, sex_span = "female", she[0].span()
+        elif he and not she:
+            sex, sex_span = "male", he[0].span()
+    return AgeSex(age=age, sex=sex, age_span=age_span, sex_span=sex_span)

@@ -1,0 +1,127 @@
+"""One leg or both: the ``bilateral`` finding, and which swelling finding a swelling mention means.
+
+``bilateral`` is read at three strengths (the stronger wins when they disagree):
+
+2. explicit: "both legs", "bilateral", "left and right" -> true; "one leg", "unilateral",
+   "only on the left" -> false;
+1. a side tied to a limb ("left calf", "right foot", "L leg") and never the other side -> false;
+0. plural limb words ("my legs ache", "calves") -> true.
+
+A swelling mention ("swollen", "oedema", "puffy") is resolved against its sentence: a side, a
+comparison ("bigger than the other") or a singular limb -> ``unilateral_leg_swelling``; both
+sides, plural limbs or the ankles -> ``ankle_swelling`` (and not unilateral swelling).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    from spacy.tokens import Doc, Span
+
+__all__ = ["Side", "bilateral_candidates", "swelling_findings"]
+
+LIMB_SINGULAR = {
+    "leg", "calf", "foot", "thigh", "ankle", "shin", "knee", "toe", "buttock", "hip", "limb", "heel",
+    "sole", "extremity", "lle", "rle", "lower", "big", "great", "gastrocnemius", "groin", "popliteal",
+}  # fmt: skip
+LIMB_PLURAL = {"legs", "calves", "feet", "thighs", "ankles", "shins", "knees", "toes", "buttocks", "limbs", "extremities", "heels", "soles", "hips"}
+ANKLE = {"ankle", "ankles", "pedal", "feet", "foot"}
+SIDE_WORDS = {"left": "left", "right": "right", "lt": "left", "rt": "right", "l": "left", "r": "right"}
+SIDED = {"left-sided": "left", "right-sided": "right"}
+ONE_WORDS = {"unilateral", "unilaterally", "one-sided"}
+BOTH_WORDS = {"bilateral", "bilaterally", "symmetrical", "symmetric", "symmetrically"}
+COMPARE = {"other", "than", "asymmetric", "asymmetrical", "asymmetry", "circumference", "unequal"}
+
+
+@dataclass(frozen=True)
+class Side:
+    finding: str
+    value: bool
+    start: int  # token indices
+    end: int
+    priority: int
+
+
+def _limb_after(doc: Doc, i: int, end: int, window: int = 3) -> bool:
+    for j in range(i + 1, min(end, i + 1 + window)):
+        n = doc[j].norm_
+        if n in LIMB_SINGULAR or n in LIMB_PLURAL or n in ("side", "sided", "lower", "upper"):
+            return True
+    return False
+
+
+def _side_at(doc: Doc, i: int, end: int) -> str | None:
+    tok = doc[i]
+    n = tok.norm_
+    if n in SIDED:
+        return SIDED[n]
+    if n in ("l", "r") and tok.text not in ("L", "R"):
+        return None
+    if n in SIDE_WORDS and _limb_after(doc, i, end):
+        return SIDE_WORDS[n]
+    if n in ("left", "right") and i >= 2 and doc[i - 1].norm_ in ("the", "her", "his", "my") and doc[i - 2].norm_ == "on":
+        return SIDE_WORDS[n]
+    return None
+
+
+def _explicit(doc: Doc, i: int, end: int) -> bool | None:
+    n = doc[i].norm_
+    if n in BOTH_WORDS:
+        return True
+    if n in ONE_WORDS:
+        return False
+    if n == "both" and _limb_after(doc, i, end, 3):
+        return True
+    if n in ("left", "right") and i + 2 < end and doc[i + 1].norm_ in ("and", "&", "/") and doc[i + 2].norm_ in ("left", "right"):
+        return True
+    if n in ("one", "single", "either") and i + 1 < end and doc[i + 1].norm_ in ("leg", "side", "calf", "foot", "limb"):
+        return n == "either" or False
+    if n == "only" and i + 2 < end and doc[i + 1].norm_ in ("the", "my", "her", "his") and doc[i + 2].norm_ in ("left", "right"):
+        return False
+    return None
+
+
+def bilateral_candidates(doc: Doc, skip: set[int]) -> list[Side]:
+    """Evidence for ``bilateral`` in the whole text. ``skip`` holds token indices to ignore
+    (tokens inside mentions about other people or hypotheticals)."""
+    out: list[Side] = []
+    sides: dict[str, Side] = {}
+    for sent in doc.sents:
+        for i in range(sent.start, sent.end):
+            if i in skip:
+                continue
+            ex = _explicit(doc, i, sent.end)
+            if ex is not None:
+                out.append(Side("bilateral", ex, i, i + 1, 2))
+                continue
+            side = _side_at(doc, i, sent.end)
+            if side is not None:
+                sides.setdefault(side, Side("bilateral", False, i, i + 1, 1))
+            elif doc[i].norm_ in LIMB_PLURAL and doc[i].norm_ not in ("toes", "knees", "hips"):
+                out.append(Side("bilateral", True, i, i + 1, 0))
+    if len(sides) == 1:
+        out.extend(sides.values())
+    return out
+
+
+def swelling_findings(doc: Doc, sent: Span, start: int, end: int) -> dict[str, bool]:
+    """What an affirmed swelling mention at tokens [start, end) means, from its sentence."""
+    norms = [doc[i].norm_ for i in range(sent.start, sent.end)]
+    words = set(norms)
+    both = bool(words & BOTH_WORDS) or any(_explicit(doc, i, sent.end) for i in range(sent.start, sent.end))
+    one = any(_side_at(doc, i, sent.end) for i in range(sent.start, sent.end)) or bool(words & ONE_WORDS)
+    compare = bool(words & COMPARE) and ("than" in words or "asymmetric" in words or "asymmetry" in words or "circumference" in words)
+    plural = bool(words & LIMB_PLURAL)
+    singular = bool(words & (LIMB_SINGULAR - {"lower", "big", "great"}))
+    ankle = bool(words & ANKLE)
+    if (one or compare) and not both:
+        return {"unilateral_leg_swelling": True}
+    if both or plural:
+        return {"ankle_swelling": True, "unilateral_leg_swelling": False}
+    if ankle:
+        return {"ankle_swelling": True}
+    if singular:
+        return {"unilateral_leg_swelling": True}
+    return {"ankle_swelling": True}
