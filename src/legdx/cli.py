@@ -382,3 +382,105 @@ def interview(
             )
         )
         console.print(f"Saved to {save}")
+
+
+# ---------------------------------------------------------------- web: `legdx serve` and `legdx apikey` (issue 4)
+# Everything web-related is imported lazily so the other commands start fast without the web extra.
+
+apikey_app = typer.Typer(help="Create, list and revoke API keys for the JSON API.", no_args_is_help=True)
+app.add_typer(apikey_app, name="apikey")
+
+
+def _web_settings() -> Any:
+    try:
+        from pydantic import ValidationError
+
+        from legdx.web.settings import Settings
+    except ImportError as exc:
+        fail(f"the web app needs its extra: pip install 'legdx[web]' ({exc.name} is missing)")
+    try:
+        return Settings()
+    except ValidationError as exc:
+        fail(str(exc.errors()[0]["msg"]).removeprefix("Value error, "))
+
+
+def _open_web_store() -> Any:
+    from legdx.store import open_store
+
+    settings = _web_settings()
+    try:
+        return open_store(settings.resolved_database_url)
+    except LegdxError as exc:
+        fail(str(exc).splitlines()[0])
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
+    log_level: Annotated[str, typer.Option(help="uvicorn log level.")] = "info",
+) -> None:
+    """Run the web app and JSON API (LEGDX_DATABASE_URL picks the database; SQLite by default)."""
+    settings = _web_settings()
+    try:
+        import uvicorn
+
+        from legdx.web.app import create_app
+    except ImportError as exc:
+        fail(f"the web app needs its extra: pip install 'legdx[web]' ({exc.name} is missing)")
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s: %(name)s: %(message)s")
+    url = settings.resolved_database_url
+    shown = url.split("@")[-1] if "@" in url else url
+    print(f"legdx: serving on http://{host}:{port}/  (database: {shown})", file=sys.stderr)
+    try:
+        uvicorn.run(create_app(settings), host=host, port=port, log_level=log_level, proxy_headers=False)
+    except LegdxError as exc:
+        fail(str(exc).splitlines()[0])
+
+
+@apikey_app.command("create")
+def apikey_create(name: Annotated[str, typer.Option("--name", help="Who or what the key is for.")] = "default") -> None:
+    """Create an API key and print it once (only its hash is stored)."""
+    from legdx.store.repo import create_api_key
+
+    store = _open_web_store()
+    try:
+        with store.session() as s:
+            record, key = create_api_key(s, name=name)
+    except ValueError as exc:
+        fail(f"name: {exc}")
+    finally:
+        store.dispose()
+    print(f"created API key {record.id} ({record.name}); send it in the X-API-Key header. It is shown only once:",
+          file=sys.stderr)
+    print(key)
+
+
+@apikey_app.command("list")
+def apikey_list() -> None:
+    """List API keys (id, name, prefix, created, last used, revoked)."""
+    from legdx.store.repo import list_api_keys
+
+    store = _open_web_store()
+    with store.session() as s:
+        rows = list_api_keys(s)
+    store.dispose()
+    for r in rows:
+        used = r.last_used_at.isoformat(timespec="seconds") if r.last_used_at else "never"
+        state = f"revoked {r.revoked_at.isoformat(timespec='seconds')}" if r.revoked_at else "active"
+        created = r.created_at.isoformat(timespec="seconds")
+        print(f"{r.id}\t{r.name}\t{r.prefix}…\tcreated {created}\tused {used}\t{state}")
+
+
+@apikey_app.command("revoke")
+def apikey_revoke(key_id: Annotated[int, typer.Argument(help="The key's id (see `legdx apikey list`).")]) -> None:
+    """Revoke an API key."""
+    from legdx.store.repo import revoke_api_key
+
+    store = _open_web_store()
+    with store.session() as s:
+        ok = revoke_api_key(s, key_id=key_id)
+    store.dispose()
+    if not ok:
+        fail(f"key_id: no active API key with id {key_id}")
+    print(f"revoked API key {key_id}", file=sys.stderr)

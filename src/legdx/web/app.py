@@ -1,0 +1,216 @@
+"""The FastAPI application: ``create_app(settings)`` builds it, ``legdx serve`` runs it.
+
+At startup (lifespan) it opens the store (running migrations), rebuilds the condition search
+index from the knowledge base, and warms the free-text reader. Errors are translated once here:
+:class:`~legdx.errors.InvalidCase` -> 422 with the one-line message, StoreError -> 503, unknown
+ids -> 404; pages get HTML, ``/api/`` gets JSON.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib import resources
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from pydantic import ValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.trustedhost import TrustedHostMiddleware
+
+from legdx.assessment import default_compiled
+from legdx.errors import InvalidCase, StoreError
+from legdx.kb.compile import CompiledKB
+from legdx.store import open_store
+from legdx.store.search import rebuild_search_index
+from legdx.web.middleware import BodyLimitMiddleware, SecurityHeadersMiddleware
+from legdx.web.service import IntakeUnavailable
+from legdx.web.settings import Settings
+
+__all__ = ["create_app"]
+
+log = logging.getLogger(__name__)
+API_PREFIX = "/api/"
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith(API_PREFIX) or request.url.path == "/healthz"
+
+
+def _error_json(status: int, field: str | None, problem: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    detail = f"{field}: {problem}" if field else problem
+    return JSONResponse({"detail": detail, "field": field, "problem": problem}, status_code=status, headers=headers)
+
+
+def _error_page(request: Request, status: int, title: str, message: str) -> HTMLResponse:
+    templates: Jinja2Templates = request.app.state.templates
+    return templates.TemplateResponse(
+        request, "error.html", {"title": title, "message": message, "status": status}, status_code=status
+    )
+
+
+def _split(detail: str) -> tuple[str | None, str]:
+    field, sep, problem = detail.partition(": ")
+    return (field, problem) if sep and " " not in field else (None, detail)
+
+
+def _validation_message(errors: list[Any]) -> tuple[str, str]:
+    err = errors[0] if errors else {"loc": (), "msg": "invalid request"}
+    loc = [str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path", "header")]
+    field = ".".join(loc) or "body"
+    msg = str(err.get("msg", "invalid")).removeprefix("Value error, ")
+    if err.get("type") == "extra_forbidden":
+        msg = "is not an allowed field"
+    elif err.get("type") == "missing":
+        msg = "is required"
+    elif "input" in err and err.get("type") not in ("json_invalid",):
+        shown = repr(err["input"])
+        if len(shown) <= 60:
+            msg = f"{msg}, got {shown}"
+    return field, msg
+
+
+def _install_handlers(app: FastAPI) -> None:
+    @app.exception_handler(InvalidCase)
+    async def invalid_case(request: Request, exc: InvalidCase) -> Response:
+        if _is_api(request):
+            return _error_json(422, exc.field, exc.problem)
+        return _error_page(request, 422, "That could not be used", str(exc))
+
+    @app.exception_handler(RequestValidationError)
+    async def request_invalid(request: Request, exc: RequestValidationError) -> Response:
+        field, msg = _validation_message(list(exc.errors()))
+        if _is_api(request):
+            return _error_json(422, field, msg)
+        return _error_page(request, 422, "That could not be used", f"{field}: {msg}")
+
+    @app.exception_handler(ValidationError)
+    async def model_invalid(request: Request, exc: ValidationError) -> Response:
+        field, msg = _validation_message(list(exc.errors()))
+        if _is_api(request):
+            return _error_json(422, field, msg)
+        return _error_page(request, 422, "That could not be used", f"{field}: {msg}")
+
+    @app.exception_handler(StoreError)
+    async def store_error(request: Request, exc: StoreError) -> Response:
+        log.error("store error: %s", exc)
+        if _is_api(request):
+            return _error_json(503, "database", "temporarily unavailable; nothing was stored, please retry")
+        return _error_page(request, 503, "Please try again", "We could not save this just now; nothing was stored.")
+
+    @app.exception_handler(IntakeUnavailable)
+    async def intake_down(request: Request, exc: IntakeUnavailable) -> Response:
+        if _is_api(request):
+            return _error_json(503, "text", "the free-text reader is unavailable; send findings instead")
+        return _error_page(request, 503, "Please try again", "We could not read your description just now.")
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        headers = dict(exc.headers or {})
+        if _is_api(request):
+            field, problem = _split(str(exc.detail))
+            return _error_json(exc.status_code, field, problem, headers)
+        if exc.status_code == 404:
+            return _error_page(
+                request, 404, "Not found", "There is nothing at this address. It may have been mistyped."
+            )
+        return _error_page(request, exc.status_code, "Something was not right", str(exc.detail))
+
+
+def _custom_openapi(app: FastAPI, ckb: CompiledKB) -> None:
+    from fastapi.openapi.utils import get_openapi
+
+    from legdx.web.schemas import CaseIn, findings_json_schema
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+        case_schema = CaseIn.model_json_schema(ref_template="#/components/schemas/{model}")
+        case_schema["properties"]["findings"] = findings_json_schema(ckb.kb)
+        schema.setdefault("components", {}).setdefault("schemas", {})["CaseIn"] = case_schema
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the web app. ``settings`` default to the environment (``LEGDX_*``)."""
+    settings = settings or Settings()
+    ckb = default_compiled()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        store = open_store(settings.resolved_database_url)
+        n = rebuild_search_index(store, ckb.kb)
+        log.info("legdx web: %s database, %d conditions indexed, kb %s", store.dialect, n, ckb.version)
+        app.state.store = store
+        if settings.warm_intake:
+            _warm_intake(ckb)
+        try:
+            yield
+        finally:
+            store.dispose()
+
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        app_version = version("legdx")
+    except PackageNotFoundError:  # pragma: no cover - running from a source tree
+        app_version = "0"
+    app = FastAPI(
+        title="legdx",
+        version=app_version,
+        description=(
+            "Evidence-based leg-pain assessment. It informs and does not replace a clinician. "
+            "Bad input gets 422 with `detail` naming the field and the problem."
+        ),
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        debug=settings.debug,
+    )
+    app.state.settings = settings
+    app.state.ckb = ckb
+    web_dir = resources.files("legdx.web")
+    templates = Jinja2Templates(directory=str(web_dir / "templates"))
+    from legdx.web import render
+
+    render.install(templates, ckb)
+    app.state.templates = templates
+
+    _install_handlers(app)
+    from legdx.web.routes import api, clinician, kb, pages
+
+    app.include_router(api.router)
+    app.include_router(kb.router)
+    app.include_router(pages.router)
+    app.include_router(clinician.router)
+    app.mount("/static", StaticFiles(directory=str(web_dir / "static")), name="static")
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> dict[str, str]:
+        return {"status": "ok", "kb_version": ckb.version}
+
+    _custom_openapi(app, ckb)
+    app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(BodyLimitMiddleware, limit=settings.max_body_bytes)
+    if "*" not in settings.allowed_hosts:
+        app.add_middleware(TrustedHostMiddleware, allowed_hosts=settings.allowed_hosts)
+    return app
+
+
+def _warm_intake(ckb: CompiledKB) -> None:
+    try:
+        from legdx.case import Case
+        from legdx.intake import understand
+
+        understand(Case(text="calf pain when walking"), ckb)
+    except Exception:  # the intake is optional; the interview works without it
+        log.warning("free-text intake could not be loaded; descriptions will be skipped", exc_info=True)
