@@ -56,6 +56,7 @@ __all__ = ["AgeSex", "check_text", "extract", "read_age_sex", "understand"]
 HISTORY_LIKE = {FindingCategory.HISTORY, FindingCategory.MEDICATION, FindingCategory.LIFESTYLE}
 ALLOWED_CONTROLS = {"\t", "\n", "\r", "\f", "\v"}
 MALE_CONTRADICTIONS = ("pregnant", "cyclical_with_menstruation")
+FAMILY_FINDINGS = {"family_history_rls"}
 # priorities: a measured number (3) > an explicit phrase (2) > an inference (1) > a weak inference (0)
 MEASURED, EXPLICIT, INFERRED = 3, 2, 1
 
@@ -166,12 +167,12 @@ def _candidates(text: str, findings: Mapping[str, Finding]) -> list[_Candidate]:
     assign(doc, targets, modifiers)
 
     out: list[_Candidate] = []
-    elsewhere: set[int] = set()  # tokens inside mentions about other people or hypotheticals
+    elsewhere: set[int] = set()  # sentences about other people or hypotheticals: no laterality there
     for t in targets:
         e = lex.entries[t.entry]
         cs, ce = doc[t.start].idx, doc[t.end - 1].idx + len(doc[t.end - 1].text)
-        if t.categories & {"family", "other", "hypothetical"}:
-            elsewhere.update(range(t.start, t.end))
+        if t.categories & {"family", "other", "hypothetical"} or any(f in FAMILY_FINDINGS for f in e.current):
+            elsewhere.update(range(t.sent_start, t.sent_end))
         if e.special == "swelling":
             if t.categories & {"family", "other", "hypothetical", "possible", "historical"}:
                 continue
@@ -215,6 +216,20 @@ def _in_range(f: Finding, value: bool | float) -> bool:
     return f.range.min <= value <= f.range.max
 
 
+def _drop_shadowed(cands: list[_Candidate]) -> list[_Candidate]:
+    """Of two overlapping mentions of one finding that disagree, the longer (more specific) phrase
+    wins, and the negative one on a tie: "walks without pain" is not "walks ... pain"."""
+
+    def shadowed(c: _Candidate) -> bool:
+        return any(
+            o.value != c.value and o.priority >= c.priority and o.start < c.end and c.start < o.end
+            and ((o.end - o.start) > (c.end - c.start) or ((o.end - o.start) == (c.end - c.start) and o.value is False))
+            for o in cands
+        )
+
+    return [c for c in cands if not shadowed(c)]
+
+
 def _choose(cands: list[_Candidate], f: Finding) -> _Candidate | None:
     ok = [c for c in cands if _in_range(f, c.value)]
     if not ok:
@@ -245,7 +260,7 @@ def extract(text: str, findings: Mapping[str, Finding]) -> list[UnderstoodFindin
             by_finding[c.finding].append(c)
     out: list[UnderstoodFinding] = []
     for fid, cands in by_finding.items():
-        chosen = _choose(cands, findings[fid])
+        chosen = _choose(_drop_shadowed(cands), findings[fid])
         for c in cands:
             value: bool | float = c.value if isinstance(c.value, bool) else float(c.value)
             out.append(

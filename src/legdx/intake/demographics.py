@@ -7,7 +7,7 @@ tied to the age or to "I'm a ...", from a header ("Sex: F"), and, in third-perso
 80") are skipped.
 
 >>> read_age_sex("A 67-year-old man with calf pain")
-AgeSex(age=67, sex='male', age_span=(2, 13), sex_span=(14, 17))
+AgeSex(age=67, sex='male', age_span=(2, 4), sex_span=(14, 17))
 >>> read_age_sex("F, 54. Legs ache at night.").age, read_age_sex("54F, cramps").sex
 (54, 'female')
 """
@@ -44,8 +44,10 @@ AGE_PATTERNS: list[tuple[re.Pattern[str], int | None, int | None]] = [
     (re.compile(r"(?i)\b(\d{1,3})\s*(?:yo|y/o|y\.o\.?|yoa)\b(?:[\s,]+(?:\w+\s+){0,2}?" + SEX_WORD + r"\b)?"), 1, 2),
     (re.compile(r"(?i)\b(\d{1,3})[\s-]*(?:yo|y/o|years?|yrs?)?[\s-]*" + r"(female|male|woman|man|gentleman|lady)\b"), 1, 2),
     (re.compile(r"\b(\d{1,3})\s?([MF])\b(?![/.\w])"), 1, 2),
+    (re.compile(r"\b(\d{1,3})\s*(?:yo|y/o|y\.o\.?|yrs?|y)\s*,?\s*([MF])\b(?![/.\w])"), 1, 2),
     (re.compile(r"(?<![\w/])([MF])\s*[,/]?\s*(\d{1,3})\b(?!\s*(?:%|mg|kg|cm|mm|m\b|/))"), 2, 1),
     (re.compile(r"(?i)\baged?\s*[:=]?\s*(\d{1,3})\b(?!\s*(?:%|mg|kg|weeks|months|days))"), 1, None),
+    (re.compile(r"(?i)\b(?:he|she|patient|pt|the patient)\s+is\s+(?:now\s+)?(\d{1,3})\b(?![\s-]*(?:%|kg|lbs?|cm|weeks|months|days|hours|minutes))"), 1, None),
     (re.compile(r"(?i)\bI(?:'m|’m|\s+am)\s+(?:now\s+|only\s+|just\s+)?(\d{1,3})\b(?![\s-]*(?:%|kg|lbs?|stone|cm|weeks|months|days|hours|minutes|times|cups|miles|km))"), 1, None),
 ]  # fmt: skip
 DECADE_RE = re.compile(
@@ -91,7 +93,9 @@ def read_age_sex(text: str) -> AgeSex:
     best = len(text) + 1
     for rx, ag, sg in AGE_PATTERNS:
         for m in rx.finditer(text):
-            if ag is None or m.start() >= best or _about_someone_else(text, m.start()):
+            if ag is None or m.start() > best or _about_someone_else(text, m.start()):
+                continue
+            if m.start() == best and (sex is not None or sg is None or not m.group(sg)):
                 continue
             best = m.start()
             age, age_span = int(m.group(ag)), m.span(ag)

@@ -36,7 +36,7 @@ SYMPTOM = re.compile(
     r"symptoms?|discomfort|restless\w*|throbb\w*|heav\w*|weak\w*|legs?|calf|calves|feet|foot|thighs?|sensations?|feelings?)\b"
 )
 HABIT_BEFORE = re.compile(
-    r"(?i)\b(diabet\w*|smok\w*|taking|take|takes|on|married|worked|works|known|diagnosed|treated|drinks?|drinking|"
+    r"(?i)\b(diabet\w*|smok\w*|taking|take|takes|married|worked|works|known|diagnosed|treated|drinks?|drinking|"
     r"using|used|had\s+(?:diabetes|kidney)|type\s*[12]|hypertension|statins?|tablets?)\b[^.;,]{0,12}$"
 )
 

@@ -57,8 +57,10 @@ def _side_at(doc: Doc, i: int, end: int) -> str | None:
     n = tok.norm_
     if n in SIDED:
         return SIDED[n]
-    if n in ("l", "r") and tok.text not in ("L", "R"):
-        return None
+    if n in ("l", "r"):
+        if tok.text not in ("L", "R") or (i > 0 and doc[i - 1].text in ("/", "-")):
+            return None
+        return SIDE_WORDS[n] if _limb_after(doc, i, end, 1) else None
     if n in SIDE_WORDS and _limb_after(doc, i, end):
         return SIDE_WORDS[n]
     if n in ("left", "right") and i >= 2 and doc[i - 1].norm_ in ("the", "her", "his", "my") and doc[i - 2].norm_ == "on":

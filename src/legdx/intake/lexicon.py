@@ -33,6 +33,7 @@ Pattern syntax (one string per pattern, tokens separated by spaces; words are co
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from importlib import resources
 from typing import Any, Literal
@@ -158,9 +159,20 @@ class Lexicon(BaseModel):
         return out
 
 
+class _Loader(yaml.SafeLoader):
+    """YAML 1.1 without its yes/no/on/off booleans: "no" and "on" are words in a lexicon."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    key: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|false)$"), list("tf"))
+
+
 def _read(name: str) -> Any:
     node = resources.files("legdx") / "intake" / "lexicon" / name
-    return yaml.safe_load(node.read_text(encoding="utf-8"))
+    return yaml.load(node.read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
 
 
 def _finding_entries(data: dict[str, Any]) -> list[Entry]:

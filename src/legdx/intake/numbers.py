@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
 
 from legdx.intake.lexicon import Analyte, Lexicon, load_lexicon
 
@@ -76,8 +75,20 @@ class _Compiled:
     units: tuple[tuple[re.Pattern[str], float, float, str], ...]
 
 
-@cache
-def _compiled(lexicon: Lexicon) -> tuple[tuple[_Compiled, ...], frozenset[str], re.Pattern[str]]:
+_Tables = tuple[tuple[_Compiled, ...], frozenset[str], re.Pattern[str]]
+_CACHE: dict[int, tuple[Lexicon, _Tables]] = {}
+
+
+def _compiled(lexicon: Lexicon) -> _Tables:
+    hit = _CACHE.get(id(lexicon))
+    if hit is not None and hit[0] is lexicon:
+        return hit[1]
+    tables = _build(lexicon)
+    _CACHE[id(lexicon)] = (lexicon, tables)
+    return tables
+
+
+def _build(lexicon: Lexicon) -> _Tables:
     out = []
     for a in lexicon.analytes:
         units = tuple((_unit_regex(u.names), u.factor, u.offset, u.names[0]) for u in a.units)

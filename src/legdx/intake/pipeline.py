@@ -18,12 +18,14 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["Match", "Pipeline", "compile_pattern", "get_pipeline"]
 
-GAP_STOP = [".", "!", "?", ";"]
+GAP_STOP = [".", "!", "?", ";", ","]
 NUMBER_WORDS = [
     "a", "an", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
     "twelve", "fifteen", "twenty", "thirty", "forty", "fifty", "hundred", "half", "few", "couple", "several",
 ]  # fmt: skip
 NUMBER_RE = r"^\d+(?:[.,]\d+)*$"
+MAX_EXPANSIONS = 400
+NEGATION_PREFIXES = {"no", "not", "non", "without", "never", "denies", "negative"}
 SENTENCE_END = {".", "!", "?", ";"}
 
 
@@ -38,74 +40,162 @@ class Match:
     end: int
 
 
-def _alt_spec(alts: list[str], macros: dict[str, list[str]]) -> dict[str, Any]:
-    words: list[str] = []
-    prefixes: list[str] = []
+def _word_spec(word: str, macros: dict[str, list[str]], tokenize: Any) -> list[dict[str, Any]]:
+    """Specs for one pattern word (no ``|``): literal (may split into several tokens), ``@macro``,
+    ``word*`` prefix, ``NUM``, ``*`` (any word); a trailing ``?`` makes it optional."""
+    optional = len(word) > 1 and word.endswith("?")
+    if optional:
+        word = word[:-1]
+    if word == "NUM":
+        spec: dict[str, Any] = {"NORM": {"REGEX": NUMBER_RE + "|^(?:" + "|".join(NUMBER_WORDS) + ")$"}}
+    elif word == "*":
+        spec = {"IS_SPACE": False, "TEXT": {"NOT_IN": GAP_STOP}}
+    elif word.startswith("@") or (len(word) > 1 and word.endswith("*")):
+        spec = _set_spec([word], macros, tokenize)
+    else:
+        norms = tokenize(word.replace("_", " "))
+        if not norms:
+            raise PatternError(f"{word!r} has no tokens")
+        if len(norms) > 1:
+            if optional:
+                raise PatternError(f"optional word {word!r} splits into {norms}")
+            return [{"NORM": n} for n in norms]
+        spec = {"NORM": norms[0]}
+    if optional:
+        spec["OP"] = "?"
+    return [spec]
+
+
+def _set_spec(alts: list[str], macros: dict[str, list[str]], tokenize: Any) -> dict[str, Any]:
+    words: set[str] = set()
+    prefixes: set[str] = set()
     for alt in alts:
+        items = [alt]
         if alt.startswith("@"):
-            name = alt[1:]
-            if name not in macros:
-                raise PatternError(f"unknown macro @{name}")
-            items = macros[name]
-        else:
-            items = [alt]
+            if alt[1:] not in macros:
+                raise PatternError(f"unknown macro {alt}")
+            items = macros[alt[1:]]
         for item in items:
             if item.endswith("*") and len(item) > 1:
-                prefixes.append(item[:-1].lower())
+                prefixes.add(item[:-1].lower())
             else:
-                words.append(item.lower())
+                norms = tokenize(item)
+                if len(norms) == 1:
+                    words.add(norms[0])
     if not prefixes:
-        return {"NORM": {"IN": sorted(set(words))}}
-    parts = [re.escape(w) + "$" for w in sorted(set(words))] + [re.escape(p) for p in sorted(set(prefixes))]
+        return {"NORM": {"IN": sorted(words)}}
+    parts = [re.escape(w) + "$" for w in sorted(words)] + [re.escape(p) for p in sorted(prefixes)]
     return {"NORM": {"REGEX": "^(?:" + "|".join(parts) + ")"}}
 
 
-def compile_pattern(pattern: str, macros: dict[str, list[str]], tokenize: Any) -> list[dict[str, Any]] | None:
-    """Compile one lexicon pattern into spaCy Matcher token specs (``None`` for a plain phrase).
+def _slot(alts: list[str], macros: dict[str, list[str]], tokenize: Any) -> list[list[dict[str, Any]]]:
+    """The options of one slot: single words merged into one set spec, each longer phrase apart."""
+    singles: list[str] = []
+    optional = False
+    options: list[list[dict[str, Any]]] = []
+    for alt in alts:
+        words = alt.split()
+        if len(words) == 1 and "_" not in alt:
+            w = words[0]
+            if len(w) > 1 and w.endswith("?"):
+                optional, w = True, w[:-1]
+            if w in ("NUM", "*"):
+                options.append(_word_spec(w, macros, tokenize))
+            elif w.startswith("@") or w.endswith("*") or len(tokenize(w)) == 1:
+                singles.append(w)
+            else:
+                options.append(_word_spec(w, macros, tokenize))
+        else:
+            seq: list[dict[str, Any]] = []
+            for w in words:
+                seq += _word_spec(w, macros, tokenize)
+            options.append(seq)
+    if singles:
+        options.insert(0, [_set_spec(singles, macros, tokenize)])
+    if optional:
+        options = [[{**s, "OP": "?"} for s in opt] if len(opt) == 1 else opt for opt in options]
+    return options
+
+
+def _segments(raw: list[str]) -> list[list[str] | str]:
+    out: list[list[str] | str] = []
+    cur: list[str] = []
+    for tok in raw:
+        if tok in ("..", "..."):
+            if cur:
+                out.append(cur)
+            out.append(tok)
+            cur = []
+        else:
+            cur.append(tok)
+    if cur:
+        out.append(cur)
+    return out
+
+
+def compile_pattern(
+    pattern: str, macros: dict[str, list[str]], tokenize: Any
+) -> list[list[dict[str, Any]]] | None:
+    """Compile one lexicon pattern into spaCy Matcher patterns (``None`` for a plain phrase).
+
+    Within a stretch between gaps, ``|`` separates single words ("pain|ache in the calf" = pain or
+    ache, then "in the calf"), unless the stretch is a list of phrases: two or more alternatives with
+    several words, one of them in the middle ("flat feet|flat foot|pes planus"), where a leading
+    negation is shared ("no numbness|tingling|pins and needles"); ``_`` joins the words of one
+    alternative explicitly ("no_feeling|numb"). Alternatives of several words expand into separate
+    Matcher patterns.
 
     >>> compile_pattern("calf pain", {}, lambda s: s.split()) is None
     True
-    >>> compile_pattern("pain|ache in the? calf*", {}, lambda s: s.split())[0]
+    >>> compile_pattern("pain|ache in the? calf*", {}, lambda s: s.split())[0][0]
     {'NORM': {'IN': ['ache', 'pain']}}
+    >>> len(compile_pattern("flat feet|flat foot|pes planus", {}, lambda s: s.split()))
+    3
     """
     raw = pattern.split()
     if not raw:
         raise PatternError("empty pattern")
     special = any(
-        t in ("..", "...", "#", "*") or "|" in t or t.startswith("@") or (len(t) > 1 and t.endswith(("?", "*")))
+        t in ("..", "...", "NUM", "*") or "|" in t or "_" in t or t.startswith("@") or (len(t) > 1 and t.endswith(("?", "*")))
         for t in raw
     )
     if not special:
         return None
-    specs: list[dict[str, Any]] = []
-    for tok in raw:
-        if tok in ("..", "..."):
-            n = 3 if tok == ".." else 6
-            specs.append({"IS_SPACE": False, "TEXT": {"NOT_IN": GAP_STOP}, "OP": f"{{0,{n}}}"})
+    slots: list[list[list[dict[str, Any]]]] = []
+    for seg in _segments(raw):
+        if isinstance(seg, str):
+            n = 3 if seg == ".." else 6
+            slots.append([[{"IS_SPACE": False, "TEXT": {"NOT_IN": GAP_STOP}, "OP": f"{{0,{n}}}"}]])
             continue
-        optional = len(tok) > 1 and tok.endswith("?")
-        if optional:
-            tok = tok[:-1]
-        if tok == "*":
-            spec: dict[str, Any] = {"IS_SPACE": False, "TEXT": {"NOT_IN": GAP_STOP}}
-        elif tok == "#":
-            spec = {"NORM": {"REGEX": NUMBER_RE[:-1] + "|^(?:" + "|".join(NUMBER_WORDS) + ")$"}}
-        elif "|" in tok or tok.startswith("@") or (len(tok) > 1 and tok.endswith("*")):
-            spec = _alt_spec([a for a in tok.split("|") if a], macros)
+        parts = " ".join(seg).split("|")
+        multi = [i for i, p in enumerate(parts) if " " in p.strip()]
+        phrase_list = len(multi) >= 2 and any(0 < i < len(parts) - 1 for i in multi)
+        if phrase_list:
+            alts = [p.strip() for p in parts if p.strip()]
+            head = alts[0].split()[0]
+            if head in NEGATION_PREFIXES and not any(a.split()[0] == head for a in alts[1:]):
+                alts = [alts[0]] + [f"{head} {a}" for a in alts[1:]]  # "no numbness|tingling" = no either
+            slots.append(_slot(alts, macros, tokenize))
         else:
-            words = tokenize(tok)
-            if len(words) != 1:
-                if optional:
-                    raise PatternError(f"optional token {tok!r} splits into {words}")
-                specs.extend({"NORM": w} for w in words)
-                continue
-            spec = {"NORM": words[0]}
-        if optional:
-            spec["OP"] = "?"
-        specs.append(spec)
-    if all(s.get("OP") in ("?",) or "OP" in s and s["OP"].startswith("{0") for s in specs):
+            for tok in seg:
+                slots.append(_slot([a for a in tok.split("|") if a], macros, tokenize))
+    patterns: list[list[dict[str, Any]]] = [[]]
+    for options in slots:
+        patterns = [p + o for p in patterns for o in options]
+        if len(patterns) > MAX_EXPANSIONS:
+            raise PatternError(f"expands into more than {MAX_EXPANSIONS} patterns")
+    out = []
+    for p in patterns:
+        if all("OP" in s for s in p):
+            continue
+        while p and "OP" in p[0] and p[0]["OP"] != "?":
+            p = p[1:]  # a pattern never starts or ends with a gap
+        while p and "OP" in p[-1] and p[-1]["OP"] != "?":
+            p = p[:-1]
+        out.append(p)
+    if not out:
         raise PatternError("pattern can match nothing")
-    return specs
+    return out
 
 
 class Pipeline:
@@ -137,7 +227,7 @@ class Pipeline:
                         variants |= {term.replace("-", " "), term.replace("-", "")}
                     phrase_docs += [self.nlp.make_doc(v) for v in sorted(variants)]
                 else:
-                    token_patterns.append(specs)
+                    token_patterns.extend(specs)
             if phrase_docs:
                 self.phrases.add(key, phrase_docs)
             if token_patterns:

@@ -1,0 +1,53 @@
+"""Age and sex from text."""
+
+from __future__ import annotations
+
+import pytest
+
+from legdx.intake import read_age_sex
+
+
+@pytest.mark.parametrize(
+    ("text", "age", "sex"),
+    [
+        ("A 67-year-old man with calf pain on walking.", 67, "male"),
+        ("F, 54. Legs ache at night.", 54, "female"),
+        ("54F, cramps", 54, "female"),
+        ("67M smoker", 67, "male"),
+        ("I'm a 30 year old woman and my legs feel restless.", 30, "female"),
+        ("65 yo M with buttock pain.", 65, "male"),
+        ("72-year-old female presents with a cold foot.", 72, "female"),
+        ("Patient is a 45 y/o male.", 45, "male"),
+        ("I am 58 and I get cramps.", 58, None),
+        ("A woman in her sixties with heavy legs.", 65, "female"),
+        ("Sex: M. Age: 40.", 40, "male"),
+    ],
+)
+def test_age_and_sex(text, age, sex):
+    got = read_age_sex(text)
+    assert (got.age, got.sex) == (age, sex)
+    if got.age_span:
+        assert text[slice(*got.age_span)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Calf pain for 3 years.",
+        "I can walk 50 m before the pain starts.",
+        "My mother, aged 80, has restless legs.",
+        "Diabetic for 12 years.",
+    ],
+)
+def test_no_false_ages(text):
+    assert read_age_sex(text).age is None
+
+
+def test_third_person_pronouns_give_sex_only_in_notes():
+    assert read_age_sex("She reports leg cramps at night.").sex == "female"
+    assert read_age_sex("My wife says I kick at night; she can't sleep.").sex is None
+
+
+def test_age_and_sex_become_findings(read):
+    r = read("A 67-year-old man.")
+    assert r["age_years"] == 67.0 and r["female_sex"] is False
