@@ -32,7 +32,7 @@ def test_lexicon_values_match_finding_kinds(findings):
 def test_every_pattern_compiles():
     from legdx.intake.pipeline import get_pipeline
 
-    assert get_pipeline().matcher is not None  # building the pipeline compiles every pattern
+    assert get_pipeline().matchers  # building the pipeline compiles every pattern
 
 
 @pytest.mark.parametrize(

@@ -39,7 +39,7 @@ from importlib import resources
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 __all__ = [
     "Analyte",
@@ -129,6 +129,14 @@ class Analyte(BaseModel):
     unitless: list[Guess] = Field(default_factory=list)
     pick: Literal["first", "min"] = "first"
     threshold: float | None = None  # binary findings: value >= threshold -> True (after conversion)
+
+    @model_validator(mode="after")
+    def _guess_units_exist(self) -> Analyte:
+        names = {n for u in self.units for n in u.names}
+        bad = [g.unit for g in self.unitless if g.unit is not None and g.unit not in names]
+        if bad:
+            raise ValueError(f"{self.finding}: unitless guesses name unknown units {bad}")
+        return self
 
 
 class Lexicon(BaseModel):

@@ -73,6 +73,7 @@ class _Compiled:
     analyte: Analyte
     names: re.Pattern[str]
     units: tuple[tuple[re.Pattern[str], float, float, str], ...]
+    guess_units: dict[str, tuple[float, float]]
 
 
 _Tables = tuple[tuple[_Compiled, ...], frozenset[str], re.Pattern[str]]
@@ -92,7 +93,8 @@ def _build(lexicon: Lexicon) -> _Tables:
     out = []
     for a in lexicon.analytes:
         units = tuple((_unit_regex(u.names), u.factor, u.offset, u.names[0]) for u in a.units)
-        out.append(_Compiled(a, _names_regex(a), units))
+        by_name = {n: (u.factor, u.offset) for u in a.units for n in u.names}
+        out.append(_Compiled(a, _names_regex(a), units, {g.unit: by_name[g.unit] for g in a.unitless if g.unit}))
     return tuple(out), frozenset(c.lower() for c in lexicon.connectors), _unit_regex(lexicon.reject_units)
 
 
@@ -124,7 +126,7 @@ def _read_one(text: str, pos: int, comp: _Compiled, connectors: frozenset[str], 
         for g in a.unitless:
             if g.low <= value < g.high:
                 if g.unit is not None:
-                    factor, offset = next((f, o) for _rx, f, o, n in comp.units if n == g.unit)
+                    factor, offset = comp.guess_units[g.unit]
                 break
     converted = value * factor + offset
     out: bool | float = converted >= a.threshold if a.threshold is not None else round(converted, 4)

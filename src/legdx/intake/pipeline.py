@@ -25,6 +25,11 @@ NUMBER_WORDS = [
 ]  # fmt: skip
 NUMBER_RE = r"^\d+(?:[.,]\d+)*$"
 MAX_EXPANSIONS = 400
+ANCHOR = "anchor"  # metadata on a token spec: (words, prefixes) one of which the token must have
+COMMON = {
+    "a", "an", "the", "and", "or", "of", "to", "in", "on", "at", "by", "for", "with", "my", "her", "his", "is",
+    "was", "are", "be", "it", "i", "not", "no", "when", "if", "up", "down", "out", "that", "this", "as", "from",
+}  # fmt: skip
 NEGATION_PREFIXES = {"no", "not", "non", "without", "never", "denies", "negative"}
 SENTENCE_END = {".", "!", "?", ";"}
 
@@ -59,8 +64,8 @@ def _word_spec(word: str, macros: dict[str, list[str]], tokenize: Any) -> list[d
         if len(norms) > 1:
             if optional:
                 raise PatternError(f"optional word {word!r} splits into {norms}")
-            return [{"NORM": n} for n in norms]
-        spec = {"NORM": norms[0]}
+            return [{"NORM": n, ANCHOR: (frozenset([n]), ())} for n in norms]
+        spec = {"NORM": norms[0], ANCHOR: (frozenset([norms[0]]), ())}
     if optional:
         spec["OP"] = "?"
     return [spec]
@@ -82,10 +87,11 @@ def _set_spec(alts: list[str], macros: dict[str, list[str]], tokenize: Any) -> d
                 norms = tokenize(item)
                 if len(norms) == 1:
                     words.add(norms[0])
+    anchor = (frozenset(words), tuple(sorted(prefixes)))
     if not prefixes:
-        return {"NORM": {"IN": sorted(words)}}
+        return {"NORM": {"IN": sorted(words)}, ANCHOR: anchor}
     parts = [re.escape(w) + "$" for w in sorted(words)] + [re.escape(p) for p in sorted(prefixes)]
-    return {"NORM": {"REGEX": "^(?:" + "|".join(parts) + ")"}}
+    return {"NORM": {"REGEX": "^(?:" + "|".join(parts) + ")"}, ANCHOR: anchor}
 
 
 def _slot(alts: list[str], macros: dict[str, list[str]], tokenize: Any) -> list[list[dict[str, Any]]]:
@@ -198,6 +204,30 @@ def compile_pattern(
     return out
 
 
+Anchor = tuple[frozenset[str], tuple[str, ...]]
+
+
+def pattern_anchor(specs: list[dict[str, Any]]) -> Anchor | None:
+    """The best required token of a pattern to index it by: rarest words, never only stop words.
+    ``None`` when no required token has a word list (the pattern must always run)."""
+    best: Anchor | None = None
+    best_score = (2, 10**9)
+    for spec in specs:
+        anchor = spec.get(ANCHOR)
+        op = spec.get("OP")
+        if anchor is None or (op is not None and op != "+"):
+            continue
+        words, prefixes = anchor
+        score = (1 if words and words <= COMMON and not prefixes else 0, len(words) + 10 * len(prefixes))
+        if score < best_score:
+            best, best_score = anchor, score
+    return best
+
+
+def _strip(specs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{k: v for k, v in s.items() if k != ANCHOR} for s in specs]
+
+
 class Pipeline:
     """Tokenizer + sentence splitter + one PhraseMatcher and one Matcher for the whole lexicon."""
 
@@ -208,7 +238,10 @@ class Pipeline:
         self.lexicon = lexicon
         self.nlp: Language = spacy.blank("en")
         self.phrases = PhraseMatcher(self.nlp.vocab, attr="NORM")
-        self.matcher = Matcher(self.nlp.vocab, validate=True)
+        self.matchers: dict[str, Matcher] = {}  # one small Matcher per lexicon entry / context rule
+        self.always: list[str] = []  # keys with a pattern that has no anchor word
+        self.by_word: dict[str, set[str]] = {}
+        self.by_prefix: dict[str, set[str]] = {}
 
         def norms(text: str) -> list[str]:
             return [t.norm_ for t in self.nlp.make_doc(text) if not t.is_space]
@@ -231,7 +264,18 @@ class Pipeline:
             if phrase_docs:
                 self.phrases.add(key, phrase_docs)
             if token_patterns:
-                self.matcher.add(key, token_patterns, greedy="LONGEST")
+                matcher = Matcher(self.nlp.vocab, validate=True)
+                matcher.add(key, [_strip(p) for p in token_patterns], greedy="LONGEST")
+                self.matchers[key] = matcher
+                anchors = [pattern_anchor(p) for p in token_patterns]
+                if any(a is None for a in anchors):
+                    self.always.append(key)
+                    return
+                for words, prefixes in anchors:  # type: ignore[misc]
+                    for w in words:
+                        self.by_word.setdefault(w, set()).add(key)
+                    for pre in prefixes:
+                        self.by_prefix.setdefault(pre, set()).add(key)
 
         for i, entry in enumerate(lexicon.entries):
             add(f"T{i}", entry.terms)
@@ -243,11 +287,30 @@ class Pipeline:
         _split_sentences(doc)
         return doc
 
+    def _keys_for(self, doc: Doc) -> list[str]:
+        """Only matchers whose anchor words (or prefixes) occur in the text can match: run those."""
+        keys = _keys_for_norms({t.norm_ for t in doc}, self.by_word, self.by_prefix)
+        return sorted(keys | set(self.always))
+
     def matches(self, doc: Doc) -> list[Match]:
         strings = self.nlp.vocab.strings
         found = {(strings[m], s, e) for m, s, e in self.phrases(doc)}
-        found |= {(strings[m], s, e) for m, s, e in self.matcher(doc)}
+        for key in self._keys_for(doc):
+            found |= {(strings[m], s, e) for m, s, e in self.matchers[key](doc)}
         return sorted((Match(k, s, e) for k, s, e in found), key=lambda m: (m.start, m.end, m.key))
+
+
+def _keys_for_norms(norms: set[str], by_word: dict[str, set[str]], by_prefix: dict[str, set[str]]) -> set[str]:
+    keys: set[str] = set()
+    for n in norms:
+        hit = by_word.get(n)
+        if hit:
+            keys |= hit
+        for k in range(1, len(n) + 1):
+            hit = by_prefix.get(n[:k])
+            if hit:
+                keys |= hit
+    return keys
 
 
 def _split_sentences(doc: Doc) -> None:
