@@ -43,7 +43,8 @@ AGE_PATTERNS: list[tuple[re.Pattern[str], int | None, int | None]] = [
     (re.compile(r"(?i)\b(\d{1,3})[\s-]*(?:years?|yrs?|y)[\s-]*old(?:[\s,]+(?:\w+[\s,]+){0,2}?" + SEX_WORD + r"\b)?"), 1, 2),
     (re.compile(r"(?i)\b(\d{1,3})\s*(?:yo|y/o|y\.o\.?|yoa)\b(?:[\s,]+(?:\w+\s+){0,2}?" + SEX_WORD + r"\b)?"), 1, 2),
     (re.compile(r"(?i)\b(\d{1,3})[\s-]*(?:yo|y/o|years?|yrs?)?[\s-]*" + r"(female|male|woman|man|gentleman|lady)\b"), 1, 2),
-    (re.compile(r"\b(\d{1,3})\s?([MF])\b(?![/.\w])"), 1, 2),
+    (re.compile(r"\b(\d{1,3})\s?([MF])\b(?![/\w]|\.\w)"), 1, 2),
+    (re.compile(r"(?i)\b(woman|man|female|male|lady|gentleman|girl|boy)\s*(?:,|of|aged)\s*(?:aged\s+)?(\d{1,3})\b(?![\s-]*(?:%|kg|mg|cm|weeks|months|days|hours|minutes|years? ago))"), 2, 1),
     (re.compile(r"\b(\d{1,3})\s*(?:yo|y/o|y\.o\.?|yrs?|y)\s*,?\s*([MF])\b(?![/.\w])"), 1, 2),
     (re.compile(r"(?<![\w/])([MF])\s*[,/]?\s*(\d{1,3})\b(?!\s*(?:%|mg|kg|cm|mm|m\b|/))"), 2, 1),
     (re.compile(r"(?i)\baged?\s*[:=]?\s*(\d{1,3})\b(?!\s*(?:%|mg|kg|weeks|months|days))"), 1, None),
@@ -54,7 +55,7 @@ DECADE_RE = re.compile(
     r"(?i)\bin\s+(?:my|his|her|their)\s+(early|mid|late)?[\s-]*(twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties|[2-9]0s)\b"
 )
 I_AM_A = re.compile(r"(?i)\bI(?:'m|’m|\s+am)\s+(?:a|an)\s+(?:[\w-]+\s+){0,4}?" + SEX_WORD + r"\b")
-HEADER = re.compile(r"(?i)\b(?:sex|gender)\s*[:=]\s*(female|male|f|m|woman|man)\b")
+HEADER = re.compile(r"(?i)(?:\b(?:sex|gender)\s*[:=]\s*|\(\s*)(female|male|f|m|woman|man)\b")
 HONORIFIC = re.compile(r"\b(Mrs|Ms|Miss|Mr)\.?\s+[A-Z]")
 FIRST_PERSON = re.compile(r"(?i)\b(I|my|me|I'm|I’m)\b")
 SHE = re.compile(r"(?i)\b(she|her|hers|herself)\b")

@@ -27,7 +27,7 @@ SUDDEN = [
 ]
 CHRONIC = [
     re.compile(rf"(?i)\b(?:for|over)\s+(?:the\s+)?(?:last|past)?\s*{_N}?\s*(?:weeks|months?|years?|yrs)\b"),
-    re.compile(rf"(?i)\b{_N}[\s-]*(?:weeks?|months?|years?|yrs?)[\s-]+(?:history|of)\b"),
+    re.compile(rf"(?i)\b{_N}[\s-]*(?:weeks|months?|years?|yrs?)[\s-]+(?:history|of)\b"),
     re.compile(r"(?i)\bfor\s+(?:many\s+|some\s+)?(?:months|years|ages|a\s+long\s+time)\b"),
     re.compile(r"(?i)\b(?:since|over)\s+(?:last\s+(?:year|summer|winter|spring|autumn|month)|childhood|my\s+(?:teens|twenties|pregnancy))\b"),
 ]
