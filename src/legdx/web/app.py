@@ -112,6 +112,8 @@ def _install_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         headers = dict(exc.headers or {})
+        if exc.status_code == 405:
+            headers["Allow"] = ", ".join(_allowed_methods(request))
         if _is_api(request):
             field, problem = _split(str(exc.detail))
             return _error_json(exc.status_code, field, problem, headers)
@@ -120,6 +122,18 @@ def _install_handlers(app: FastAPI) -> None:
                 request, 404, "Not found", "There is nothing at this address. It may have been mistyped."
             )
         return _error_page(request, exc.status_code, "Something was not right", str(exc.detail))
+
+
+def _allowed_methods(request: Request) -> list[str]:
+    """Every method any route serves at this path (Starlette reports only the first route's)."""
+    from starlette.routing import Match
+
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        match, _ = route.matches({**request.scope, "method": "GET"})
+        if match is not Match.NONE:
+            methods |= set(getattr(route, "methods", None) or ())
+    return sorted(methods)
 
 
 def _custom_openapi(app: FastAPI, ckb: CompiledKB) -> None:
@@ -133,7 +147,20 @@ def _custom_openapi(app: FastAPI, ckb: CompiledKB) -> None:
         schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
         case_schema = CaseIn.model_json_schema(ref_template="#/components/schemas/{model}")
         case_schema["properties"]["findings"] = findings_json_schema(ckb.kb)
-        schema.setdefault("components", {}).setdefault("schemas", {})["CaseIn"] = case_schema
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components["CaseIn"] = case_schema
+        # every 422 in this API has the ErrorOut shape (one-line detail), not FastAPI's default list
+        error_ref = {"$ref": "#/components/schemas/ErrorOut"}
+        for operations in schema.get("paths", {}).values():
+            for op in operations.values():
+                resp = op.get("responses", {}).get("422")
+                if resp is not None:
+                    op["responses"]["422"] = {
+                        "description": "Bad input: `detail` names the field and the problem",
+                        "content": {"application/json": {"schema": error_ref}},
+                    }
+        components.pop("HTTPValidationError", None)
+        components.pop("ValidationError", None)
         app.openapi_schema = schema
         return schema
 

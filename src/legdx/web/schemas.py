@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from legdx.case import MAX_TEXT_CHARS, Assessment
 from legdx.interview import Question
@@ -82,6 +82,13 @@ class InterviewStateIn(BaseModel):
     sex: Literal["female", "male"] | None = None
     answers: dict[str, bool | float | None] = Field(default_factory=dict)
     asked: list[str] = Field(default_factory=list, max_length=200)
+
+    @field_validator("age", mode="before")
+    @classmethod
+    def _age_not_bool(cls, v: Any) -> Any:
+        if isinstance(v, bool):
+            raise ValueError(f"expected a whole number of years, got {str(v).lower()}")
+        return v
 
 
 class InterviewAnswerIn(BaseModel):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query, status
+from fastapi import APIRouter, HTTPException, Path, Query, status
 
 from legdx.kb.schema import Condition
 from legdx.store.search import search_conditions
@@ -43,7 +43,9 @@ def list_conditions(
     responses={404: {"model": ErrorOut}},
     summary="One condition with every cited number",
 )
-def read_condition(condition_id: str, ckb: KBDep) -> Condition:
+def read_condition(
+    condition_id: Annotated[str, Path(max_length=64, examples=["peripheral_artery_disease"])], ckb: KBDep
+) -> Condition:
     cond = ckb.kb.conditions.get(condition_id)
     if cond is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail="condition_id: no condition with this id")
