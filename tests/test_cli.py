@@ -110,20 +110,23 @@ def test_kb_check_and_export(cli):
 
 
 def test_kb_check_reports_every_problem(tmp_path, cli, repo):
+    """Three broken files: every problem is listed in one run, each naming file and field."""
     import shutil
 
     toy = tmp_path / "kb"
     shutil.copytree(repo / "tests/data/toy_kb", toy)
-    cond = toy / "conditions/alpha.yaml"
-    text = cond.read_text().replace('{value: 4.0, source: "ref:toy-study", locator: t2}', "{value: 4.0}")
-    text = text.replace("finding: f2,", "finding: f_missing,")
-    cond.write_text(text)
-    (toy / "conditions/beta.yaml").write_text(
-        (toy / "conditions/beta.yaml").read_text().replace("value: 0.2, source", "value: 1.2, source")
-    )
+    alpha = toy / "conditions/alpha.yaml"  # an uncited number
+    alpha.write_text(alpha.read_text().replace('{value: 4.0, source: "ref:toy-study", locator: t2}', "{value: 4.0}"))
+    beta = toy / "conditions/beta.yaml"  # a dangling finding reference
+    beta.write_text(beta.read_text().replace("finding: f3,", "finding: f_missing,"))
+    gamma = toy / "conditions/gamma.yaml"  # a probability outside (0, 1)
+    gamma.write_text(gamma.read_text().replace("prior: {value: 0.05,", "prior: {value: 1.2,"))
+    advice = toy / "advice.yaml"  # an advice tag outside the contract list
+    advice.write_text(advice.read_text().replace("tags: [exercise]", "tags: [yoga]"))
     r = cli("kb", "check", "--path", str(toy))
     assert r.returncode == 2
     err = r.stderr.decode()
     assert "conditions/alpha.yaml: findings.0.lr_pos.source: Field required" in err
-    assert "unknown finding 'f_missing'" in err
-    assert "prior 1.2 is outside the open interval (0, 1)" in err
+    assert "conditions/beta.yaml: findings[0]: unknown finding 'f_missing'" in err
+    assert "conditions/gamma.yaml: (top): Value error, prior 1.2 is outside the open interval (0, 1)" in err
+    assert "advice.yaml: [rest]: tags.0: Input should be" in err

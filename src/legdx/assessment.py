@@ -57,7 +57,7 @@ def _condition_results(ckb: CompiledKB, post: Posterior) -> list[ConditionResult
                 continue
             fid, state = ckb.state_names[s]
             contribs.append(
-                Contribution(
+                Contribution.model_construct(
                     finding=fid,
                     state=state,
                     label=_state_label(ckb, fid, state),
@@ -67,7 +67,7 @@ def _condition_results(ckb: CompiledKB, post: Posterior) -> list[ConditionResult
             )
         contribs.sort(key=lambda c: -abs(c.log_odds))
         results.append(
-            ConditionResult(
+            ConditionResult.model_construct(
                 id=cond.id,
                 name=cond.name,
                 lay_name=cond.lay_name,

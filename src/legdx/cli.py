@@ -289,6 +289,22 @@ def _ask(console: Any, q: Any) -> Any:
                 chosen = {int(p) for p in picks} - {0}
                 return {item.finding: (i in chosen) for i, item in enumerate(q.items, 1)}
             console.print(f"  Please type numbers from 1 to {len(q.items)}, 0, or d.")
+    if q.kind == "numbers":
+        values: dict[str, float | None] = {}
+        for item in q.items:
+            while True:
+                raw = _prompt(console, f"  {item.text} ({item.unit}) - Enter to skip:", q.why)
+                if isinstance(raw, _Nav):
+                    return raw
+                if raw == "":
+                    values[item.finding] = None
+                    break
+                try:
+                    values[item.finding] = float(raw)
+                    break
+                except ValueError:
+                    console.print("  Please type a number, or press Enter to skip.")
+        return values
     if q.kind == "number":
         while True:
             raw = _prompt(console, f"Value in {q.unit} (Enter if you don't know):", q.why)
@@ -354,11 +370,11 @@ def interview(
                 state = answer(state, q.id, response, ckb)
             except LegdxError as exc:
                 console.print(f"  [red]{exc}[/red]")
-        console.print("\nIf you have recent test results, enter them now (press Enter to skip each).")
-        for fid in MEASURED_OFFER:
+        unasked = [fid for fid in MEASURED_OFFER if fid not in dict(state.answers)]
+        if unasked:
+            console.print("\nIf you have recent test results, enter them now (press Enter to skip each).")
+        for fid in unasked:
             f = ckb.kb.findings[fid]
-            if fid in dict(state.answers):
-                continue
             while True:
                 raw = console.input(f"  {f.clinician_label} ({f.unit}): ").strip()
                 if raw == "":

@@ -17,6 +17,8 @@ on the set of answers, not their order, and adding a supporting finding never lo
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
+from typing import Any
 
 import numpy as np
 
@@ -235,30 +237,56 @@ class TestValue:
     by_condition: FloatArray  # (C,) weighted gain per condition
 
 
+@cache
+def _test_arrays(ckb: CompiledKB) -> tuple[Any, ...]:
+    """Per-KB arrays for valuing every test in one vectorised pass (outcomes zero-padded)."""
+    kb = ckb.kb
+    revealed = sorted({f for t in kb.tests.values() for f in t.reveals})
+    o_max = max(len(ckb.finding_states[ckb.finding_index[f]]) for f in revealed)
+    n_c = len(ckb.condition_ids)
+    pg = np.zeros((len(revealed), o_max, n_c))
+    pn = np.zeros((len(revealed), o_max, n_c))
+    for i, f in enumerate(revealed):
+        idx = list(ckb.finding_states[ckb.finding_index[f]])
+        pg[i, : len(idx)] = ckb.p_given[idx]
+        pn[i, : len(idx)] = ckb.p_given_not[idx]
+    tests = list(kb.tests.values())
+    reveal_matrix = np.array([[f in t.reveals for f in revealed] for t in tests], dtype=float)  # (T, F)
+    acc = [
+        (ti, ckb.condition_index[a.condition], a.sensitivity.value, a.specificity.value)
+        for ti, t in enumerate(tests)
+        for a in t.accuracy
+    ]
+    acc_test = np.array([a[0] for a in acc], dtype=np.int64)
+    acc_cond = np.array([a[1] for a in acc], dtype=np.int64)
+    acc_pg = np.array([[a[2], 1 - a[2]] for a in acc])  # (E, 2) outcomes positive / negative
+    acc_pn = np.array([[1 - a[3], a[3]] for a in acc])
+    return revealed, pg, pn, tests, reveal_matrix, acc_test, acc_cond, acc_pg, acc_pn
+
+
 def value_of_tests(ckb: CompiledKB, post: Posterior, known: set[str]) -> list[TestValue]:
     """Expected information each test would add to the current differential, best first.
 
     A test that measures findings is valued by the findings it would reveal that are still unknown;
     a test that confirms a condition directly is valued by its sensitivity and specificity for it.
     """
+    revealed, pg, pn, tests, reveal_matrix, acc_test, acc_cond, acc_pg, acc_pn = _test_arrays(ckb)
     prob = post.probability
     weight = ckb.danger_weight
-    out: list[TestValue] = []
-    for test in ckb.kb.tests.values():
-        gain = np.zeros(len(ckb.condition_ids))
-        for fid in test.reveals:
-            if fid in known:
-                continue
-            idx = list(ckb.finding_states[ckb.finding_index[fid]])
-            gain += gain_by_condition(prob, ckb.p_given[idx], ckb.p_given_not[idx]) * weight
-        for acc in test.accuracy:
-            ci = ckb.condition_index[acc.condition]
-            sens, spec = acc.sensitivity.value, acc.specificity.value
-            pg = np.array([[sens], [1 - sens]])
-            pn = np.array([[1 - spec], [spec]])
-            gain[ci] += float(gain_by_condition(prob[ci : ci + 1], pg, pn)[0]) * weight[ci]
-        total = float(gain.sum())
-        if total > 0:
-            out.append(TestValue(test_id=test.id, value=total, by_condition=gain))
+    unknown = np.array([f not in known for f in revealed], dtype=float)  # (F,)
+    per_finding = gain_by_condition(prob, pg, pn) * weight * unknown[:, None]  # (F, C)
+    gain = reveal_matrix @ per_finding  # (T, C)
+    if len(acc_test):
+        p = prob[acc_cond][:, None]  # (E, 1)
+        p_out = p * acc_pg + (1 - p) * acc_pn
+        post_p = np.divide(p * acc_pg, p_out, out=np.zeros_like(p_out), where=p_out > 0)
+        g = np.clip(binary_entropy(prob[acc_cond]) - (p_out * binary_entropy(post_p)).sum(axis=1), 0.0, None)
+        np.add.at(gain, (acc_test, acc_cond), g * weight[acc_cond])
+    totals = gain.sum(axis=1)
+    out = [
+        TestValue(test_id=t.id, value=float(totals[i]), by_condition=gain[i])
+        for i, t in enumerate(tests)
+        if totals[i] > 0
+    ]
     out.sort(key=lambda t: (-t.value, t.test_id))
     return out

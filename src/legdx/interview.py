@@ -50,17 +50,22 @@ DEMOGRAPHICS = "demographics"
 RED_FLAG_SCREEN = "red_flag_screen"
 MAX_QUESTIONS = 14  # including age/sex and the red-flag screen
 MIN_GAIN_BITS = 0.04  # below this no question is worth asking
-LEADER_PROBABILITY = 0.8  # a leader at least this likely ...
-LEADER_RATIO = 2.0  # ... and at least this many times the runner-up is "clear"
+LEADER_PROBABILITY = 0.75  # a leader at least this likely ...
+LEADER_MARGIN = 0.3  # ... and this far ahead of the runner-up is "clear"
+SETTLED_PROBABILITY = 0.5  # a leader this likely and this far ahead ...
+SETTLED_GAIN_BITS = 0.15  # ... is settled once no question is worth more than this
 DANGER_DOUBT = (0.1, 0.5)  # a must-not-miss condition in this probability band is still in doubt
 
-QuestionKind = Literal["demographics", "screen", "items", "yes_no", "number"]
+QuestionKind = Literal["demographics", "screen", "items", "numbers", "yes_no", "number"]
 Answer = FindingValue | None  # None = "don't know"
 
 
 class Item(BaseModel):
     finding: str
     text: str
+    unit: str | None = None  # numeric items (kind "numbers") only
+    min: float | None = None
+    max: float | None = None
 
 
 class Question(BaseModel):
@@ -127,18 +132,35 @@ class _Unit:
 
 @cache
 def _units(ckb: CompiledKB) -> tuple[_Unit, ...]:
-    """Question units built once per knowledge base: grouped items, single yes/no, numbers."""
+    """Question units built once per knowledge base.
+
+    Findings with ``ask_with`` are asked together under that question group's caption (binary ones
+    as yes / no / don't know items, measured ones as optional number fields); correlated groups
+    with a caption come next; every other finding is asked on its own.
+    """
     kb = ckb.kb
     askable = [f for f in kb.findings.values() if f.category is not FindingCategory.DEMOGRAPHIC and not f.red_flag]
     units: list[_Unit] = []
-    grouped: set[str] = set()
+    taken: set[str] = set()
     for gid, group in kb.question_groups.items():
-        members = tuple(f.id for f in askable if f.group == gid and f.kind is FindingKind.BINARY)
+        members = [f for f in askable if f.ask_with == gid]
+        if not members:
+            continue
+        binary = tuple(f.id for f in members if f.kind is FindingKind.BINARY)
+        numeric = tuple(f.id for f in members if f.kind is FindingKind.NUMERIC)
+        if binary:
+            units.append(_Unit(f"ask:{gid}", "items", binary, group.caption, group.why))
+        if numeric:
+            uid = f"ask:{gid}:values" if binary else f"ask:{gid}"
+            units.append(_Unit(uid, "numbers", numeric, group.caption, group.why))
+        taken.update(f.id for f in members)
+    for gid, group in kb.question_groups.items():
+        members = tuple(f.id for f in askable if f.group == gid and f.kind is FindingKind.BINARY and f.id not in taken)
         if len(members) >= 2:
             units.append(_Unit(f"group:{gid}", "items", members, group.caption, group.why))
-            grouped.update(members)
+            taken.update(members)
     for f in askable:
-        if f.id in grouped:
+        if f.id in taken:
             continue
         kind: QuestionKind = "yes_no" if f.kind is FindingKind.BINARY else "number"
         units.append(_Unit(f.id, kind, (f.id,), f.question, f.why))
@@ -179,14 +201,55 @@ def _unit_gains(state: InterviewState, ckb: CompiledKB, post: Posterior) -> list
         members = [f for f in unit.findings if f not in answered]
         if not members:
             continue
-        if unit.kind == "number":
-            idx = list(ckb.finding_states[ckb.finding_index[unit.findings[0]]])
-            gains = gain_by_condition(post.probability, ckb.p_given[idx], ckb.p_given_not[idx]) * ckb.danger_weight
+        if unit.kind in ("number", "numbers"):
+            gains = np.zeros(len(ckb.condition_ids))
+            for fid in members:
+                idx = list(ckb.finding_states[ckb.finding_index[fid]])
+                gains += gain_by_condition(post.probability, ckb.p_given[idx], ckb.p_given_not[idx]) * ckb.danger_weight
         else:
             gains = per_finding[[row[f] for f in members]].sum(axis=0)
         out.append((float(gains.sum()), unit, gains))
     out.sort(key=lambda t: (-t[0], t[1].id))
     return out
+
+
+def _completing_units(
+    state: InterviewState, ckb: CompiledKB, level: TriageLevel, gains: list[tuple[float, _Unit, Any]]
+) -> list[tuple[float, _Unit, Any]]:
+    """Units that could complete a red-flag rule already partly met, most urgent rule first.
+
+    A rule is partly met when one of its findings is present and none of its required findings is
+    known to be absent; the unanswered findings that would make it fire are asked next, because a
+    yes would raise the triage level (red flags are settled before anything else).
+    """
+    kb = ckb.kb
+    answers = dict(state.answers)
+    present = {f for f, v in answers.items() if v is True}
+    wanted: dict[str, int] = {}
+    for rule in kb.triage_rules:
+        if rule.level.rank <= level.rank or rule.probable or rule.always:
+            continue
+        if any(answers.get(f) is False for f in rule.all):
+            continue
+        any_met = not rule.any or any(f in present for f in rule.any)
+        if rule.any and not any_met and all(f in answers for f in rule.any):
+            continue
+        if not (any(f in present for f in rule.all) or (rule.any and any(f in present for f in rule.any))):
+            continue
+        missing = [f for f in rule.all if f not in present]
+        if not any_met:
+            missing += [f for f in rule.any if f not in answers]
+        if rule.bands and not any(f in answers for f in rule.bands):
+            missing += list(rule.bands)
+        for f in missing:
+            if f not in answers:
+                wanted[f] = max(wanted.get(f, -1), rule.level.rank)
+    if not wanted:
+        return []
+    scored = [(max(wanted.get(f, -1) for f in unit.findings), g, unit, pc) for g, unit, pc in gains]
+    scored = [t for t in scored if t[0] >= 0]
+    scored.sort(key=lambda t: (-t[0], -t[1], t[2].id))
+    return [(g, unit, pc) for _, g, unit, pc in scored]
 
 
 def _stop_reason(
@@ -204,8 +267,10 @@ def _stop_reason(
     must = np.array([ckb.kb.conditions[c].must_not_miss for c in ckb.condition_ids])
     lo, hi = DANGER_DOUBT
     in_doubt = bool(np.any(must & (prob >= lo) & (prob < hi)))
-    if p1 >= LEADER_PROBABILITY and p1 >= LEADER_RATIO * p2 and not in_doubt:
+    if p1 >= LEADER_PROBABILITY and p1 - p2 >= LEADER_MARGIN and not in_doubt:
         return "the leading cause is clear"
+    if p1 >= SETTLED_PROBABILITY and p1 - p2 >= LEADER_MARGIN and best_gain < SETTLED_GAIN_BITS and not in_doubt:
+        return "the leading cause is settled and further questions would add little"
     return None
 
 
@@ -233,9 +298,12 @@ def next_question(state: InterviewState, ckb: CompiledKB) -> Question | None:
     post, level = _assess_state(state, ckb)
     gains = _unit_gains(state, ckb, post)
     best = gains[0][0] if gains else 0.0
-    if _stop_reason(state, ckb, post, level, best) is not None or not gains:
+    completing = _completing_units(state, ckb, level, gains)
+    if len(state.asked) >= MAX_QUESTIONS:
         return None
-    _, unit, per_condition = gains[0]
+    if not completing and (_stop_reason(state, ckb, post, level, best) is not None or not gains):
+        return None
+    _, unit, per_condition = completing[0] if completing else gains[0]
     top = [
         ckb.kb.conditions[ckb.condition_ids[i]].lay_name.lower()
         for i in np.argsort(-per_condition)[:2]
@@ -245,6 +313,13 @@ def next_question(state: InterviewState, ckb: CompiledKB) -> Question | None:
     if unit.kind == "items":
         items = [Item(finding=f, text=ckb.kb.findings[f].question) for f in unit.findings]
         return Question(id=unit.id, kind="items", text=unit.text, why=why, items=items, number=n)
+    if unit.kind == "numbers":
+        items = []
+        for fid in unit.findings:
+            nf = ckb.kb.findings[fid]
+            assert nf.range is not None
+            items.append(Item(finding=fid, text=nf.clinician_label, unit=nf.unit, min=nf.range.min, max=nf.range.max))
+        return Question(id=unit.id, kind="numbers", text=unit.text, why=why, items=items, number=n)
     f = ckb.kb.findings[unit.findings[0]]
     if unit.kind == "number":
         assert f.range is not None
@@ -282,6 +357,13 @@ def _question_findings(qid: str, ckb: CompiledKB) -> tuple[str, ...]:
     raise InvalidCase("question", f"unknown question id {qid!r}")
 
 
+def _unit_kind(qid: str, ckb: CompiledKB) -> str | None:
+    for unit in _units(ckb):
+        if unit.id == qid:
+            return unit.kind
+    return None
+
+
 def _check_binary(field_name: str, value: Any) -> Answer:
     if value is None or isinstance(value, bool):
         return value
@@ -310,7 +392,20 @@ def answer(state: InterviewState, qid: str, response: Any, ckb: CompiledKB) -> I
             raise InvalidCase(f"answer.{sorted(extra)[0]}", "is not part of this question (expected age, sex)")
         case = parse_case({"age": response.get("age"), "sex": response.get("sex")})
         age, sex = case.age, case.sex
-    elif qid == RED_FLAG_SCREEN or qid.startswith("group:"):
+    elif _unit_kind(qid, ckb) == "numbers":
+        findings = _question_findings(qid, ckb)
+        if not isinstance(response, dict):
+            raise InvalidCase("answer", "expected an object mapping each item to a number or null")
+        for key, value in response.items():
+            if key not in findings:
+                raise InvalidCase(f"answer.{key}", "is not an item of this question")
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
+                unit = ckb.kb.findings[key].unit
+                raise InvalidCase(f"answer.{key}", f"expected a number in {unit} or null (don't know), got {value!r}")
+            new_answers[key] = None if value is None else float(value)
+        for f in findings:
+            new_answers.setdefault(f, None)
+    elif qid == RED_FLAG_SCREEN or _unit_kind(qid, ckb) == "items":
         findings = _question_findings(qid, ckb)
         if not isinstance(response, dict):
             raise InvalidCase("answer", "expected an object mapping each item to true, false or null")
@@ -348,7 +443,7 @@ def respond(question: Question, truth: dict[str, FindingValue], age: int | None,
     """How a simulated patient who knows only ``truth`` answers (don't know for everything else)."""
     if question.kind == "demographics":
         return {"age": age, "sex": sex}
-    if question.kind in ("screen", "items"):
+    if question.kind in ("screen", "items", "numbers"):
         return {item.finding: truth.get(item.finding) for item in question.items}
     assert question.finding is not None
     return truth.get(question.finding)

@@ -152,6 +152,7 @@ class Finding(Strict):
     clinician_label: Text
     why: Text
     group: Id | None = None
+    ask_with: Id | None = None  # interview question that asks this finding together with others
     red_flag: bool = False
     worsens: str | None = None
     unit: str | None = None
