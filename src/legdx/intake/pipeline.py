@@ -287,16 +287,33 @@ class Pipeline:
         _split_sentences(doc)
         return doc
 
-    def _keys_for(self, doc: Doc) -> list[str]:
-        """Only matchers whose anchor words (or prefixes) occur in the text can match: run those."""
-        keys = _keys_for_norms({t.norm_ for t in doc}, self.by_word, self.by_prefix)
-        return sorted(keys | set(self.always))
+    def _sentences_by_key(self, doc: Doc) -> dict[str, set[tuple[int, int]]]:
+        """For each matcher whose anchor word (or prefix) occurs, the sentences it occurs in.
+        Patterns never cross a sentence end, so a matcher only needs to run on those sentences."""
+        out: dict[str, set[tuple[int, int]]] = {}
+        cache: dict[str, set[str]] = {}
+        for sent in doc.sents:
+            bounds = (sent.start, sent.end)
+            for tok in sent:
+                n = tok.norm_
+                keys = cache.get(n)
+                if keys is None:
+                    keys = cache[n] = _keys_for_norms({n}, self.by_word, self.by_prefix)
+                for key in keys:
+                    out.setdefault(key, set()).add(bounds)
+        if self.always:
+            every = {(s.start, s.end) for s in doc.sents}
+            for key in self.always:
+                out[key] = every
+        return out
 
     def matches(self, doc: Doc) -> list[Match]:
         strings = self.nlp.vocab.strings
         found = {(strings[m], s, e) for m, s, e in self.phrases(doc)}
-        for key in self._keys_for(doc):
-            found |= {(strings[m], s, e) for m, s, e in self.matchers[key](doc)}
+        for key, sentences in self._sentences_by_key(doc).items():
+            matcher = self.matchers[key]
+            for start, end in sentences:
+                found |= {(strings[m], start + s, start + e) for m, s, e in matcher(doc[start:end])}
         return sorted((Match(k, s, e) for k, s, e in found), key=lambda m: (m.start, m.end, m.key))
 
 

@@ -1,0 +1,73 @@
+"""Intake benchmark: time to read a ~500-word clinical note into findings.
+
+Run: .venv/bin/python bench/bench_intake.py   (prints one results line; target < 50 ms per note)
+The pipeline build (spaCy import + lexicon compile) is timed separately: it happens once per process.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from importlib import resources
+
+import yaml
+
+NOTE = """
+Clinic letter. 68-year-old man, retired builder, referred with a nine-month history of pain in the right
+calf on walking. He can manage about two blocks, roughly 200 metres, before a cramping ache builds in the
+calf and occasionally the right buttock; he has to stop and stand still for two or three minutes and the pain
+goes away, then he can carry on for the same distance. Walking uphill or hurrying brings it on sooner. He
+denies pain at rest and the pain does not wake him at night. No numbness or tingling in the feet, no
+weakness, no back pain, and leaning forward on a shopping trolley makes no difference compared with simply
+standing still. He has not noticed any ulcers or sores on his feet and there is no colour change. There is
+no history of trauma. He has had no chest pain or shortness of breath.
+Past medical history: hypertension, type 2 diabetes for twelve years (HbA1c 61 mmol/mol last month),
+hypercholesterolaemia, and a previous DVT in 2015 after a knee arthroscopy. No known kidney disease.
+Medications: metformin 1 g twice daily, ramipril 5 mg, atorvastatin 40 mg at night (for six years, dose
+unchanged), aspirin 75 mg. He is not on an anticoagulant and takes no diuretic.
+Social: smoked 20 a day for 45 years, now cut down to 10 a day; 40 pack-years. Drinks about 14 units a week.
+Lives with his wife, who says he sleeps well. His father had a leg amputation for circulation problems; his
+mother had restless legs. He is not sedentary and walks his dog twice daily.
+Examination: BMI 31. Both feet warm with normal capillary refill. The right foot pulses are weak: dorsalis
+pedis and posterior tibial not palpable on the right, both present on the left. Popliteal pulse weak on
+the right. A right femoral bruit is heard. No calf tenderness, no swelling of either leg, no varicose veins,
+no skin changes around the ankles. Sensation to 10 g monofilament intact at all sites and vibration sense
+normal at the toes. Straight leg raise negative bilaterally. Power 5/5 throughout, reflexes normal.
+Investigations: resting ABI 0.64 on the right and 1.02 on the left. After treadmill exercise the right ABI
+fell to 0.41. Bloods: sodium 139, potassium 4.3 mmol/L, magnesium 0.82 mmol/L, corrected calcium
+2.35 mmol/L, CK 120 U/L, ferritin 95 ug/L, fasting glucose 8.1 mmol/L, eGFR 78.
+Impression: the history is classic for intermittent claudication of the right calf with a reduced ABI. There
+are no features of spinal stenosis and no rest pain or tissue loss to suggest critical ischaemia. If he
+develops pain at rest, a cold foot or a non-healing wound he should return urgently. Plan: supervised
+exercise programme, smoking cessation support, optimise statin, continue aspirin, and arterial duplex
+ultrasound of the right leg. I will see him again in three months.
+"""
+
+
+def main() -> None:
+    from legdx.kb.schema import Finding
+
+    data = yaml.safe_load((resources.files("legdx") / "knowledge" / "findings.yaml").read_text(encoding="utf-8"))
+    findings = {d["id"]: Finding.model_validate(d) for d in data}
+    t0 = time.perf_counter()
+    from legdx.intake import extract
+    from legdx.intake.pipeline import get_pipeline
+
+    get_pipeline()
+    build = time.perf_counter() - t0
+    words = len(NOTE.split())
+    extract(NOTE, findings)  # warm-up
+    times = []
+    for _ in range(30):
+        t = time.perf_counter()
+        out = extract(NOTE, findings)
+        times.append(time.perf_counter() - t)
+    used = sum(1 for u in out if u.used)
+    print(
+        f"bench_intake: {words}-word note -> {used} findings; median {statistics.median(times) * 1000:.1f} ms, "
+        f"best {min(times) * 1000:.1f} ms per note (target < 50 ms); pipeline build {build:.2f} s once per process"
+    )
+
+
+if __name__ == "__main__":
+    main()
