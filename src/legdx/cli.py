@@ -445,9 +445,13 @@ def serve(
     except ImportError as exc:
         fail(f"the web app needs its extra: pip install 'legdx[web]' ({exc.name} is missing)")
     logging.basicConfig(level=logging.INFO, format="%(levelname)s: %(name)s: %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     url = settings.resolved_database_url
     shown = url.split("@")[-1] if "@" in url else url
     print(f"legdx: serving on http://{host}:{port}/  (database: {shown})", file=sys.stderr)
+    if host not in ("127.0.0.1", "localhost", "::1") and "*" not in settings.allowed_hosts:
+        hosts = settings.allowed_hosts
+        print(f"legdx: note: only Host headers in LEGDX_ALLOWED_HOSTS are accepted ({hosts})", file=sys.stderr)
     try:
         uvicorn.run(create_app(settings), host=host, port=port, log_level=log_level, proxy_headers=False)
     except LegdxError as exc:
