@@ -6,7 +6,6 @@ import json
 
 import pytest
 
-
 CASE = {
     "age": 67,
     "sex": "male",

@@ -11,9 +11,9 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
 from legdx import assess
+from legdx.case import Case
 from legdx.errors import InvalidCase
 from legdx.interview import DEMOGRAPHICS, RED_FLAG_SCREEN, InterviewState, answer, next_question, simulate
-from legdx.case import Case
 
 
 def test_age_and_sex_first_then_red_flag_screen(ckb):
@@ -67,8 +67,17 @@ def test_why_is_plain_words_and_names_the_conditions_it_separates(ckb):
 
 
 def test_simulated_patient_reaches_the_answer_in_few_questions(ckb):
-    case = Case(age=68, sex="male", findings={"pain_on_walking": True, "relieved_by_rest": True, "calf_pain": True,
-                                              "smoker": True, "no_pain_when_seated": False})
+    case = Case(
+        age=68,
+        sex="male",
+        findings={
+            "pain_on_walking": True,
+            "relieved_by_rest": True,
+            "calf_pain": True,
+            "smoker": True,
+            "no_pain_when_seated": False,
+        },
+    )
     sim = simulate(case, ckb)
     assert sim.questions <= 14
     top = assess(sim.state.to_case(), ckb).conditions[0].id
@@ -106,7 +115,9 @@ class InterviewMachine(RuleBasedStateMachine):
         else:
             response = data.draw(st.sampled_from([True, False, None]))
         if self.state.sex == "male" and q.kind == "items":
-            response = {k: (False if k in {"pregnant", "cyclical_with_menstruation"} and v else v) for k, v in response.items()}
+            response = {
+                k: (False if k in {"pregnant", "cyclical_with_menstruation"} and v else v) for k, v in response.items()
+            }
         try:
             new = answer(self.state, q.id, response, self.ckb)
         except InvalidCase:
@@ -146,9 +157,15 @@ def test_terminal_interview_end_to_end(tmp_path, repo):
     """Drive `legdx interview` through its real prompts with pexpect, using ?, back and --save."""
     pexpect = pytest.importorskip("pexpect")
     out = tmp_path / "saved.json"
-    child = pexpect.spawn(sys.executable, ["-m", "legdx", "interview", "--save", str(out)], cwd=str(repo),
-                          encoding="utf-8", timeout=30, dimensions=(60, 250), env={"PYTHONWARNINGS": "ignore", "PATH": "/usr/bin:/bin",
-                                                             "TERM": "dumb", "COLUMNS": "250"})
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "legdx", "interview", "--save", str(out)],
+        cwd=str(repo),
+        encoding="utf-8",
+        timeout=30,
+        dimensions=(60, 250),
+        env={"PYTHONWARNINGS": "ignore", "PATH": "/usr/bin:/bin", "TERM": "dumb", "COLUMNS": "250"},
+    )
     child.expect("Your age")
     child.sendline("?")
     child.expect("Why I ask")
@@ -165,7 +182,13 @@ def test_terminal_interview_end_to_end(tmp_path, repo):
     child.expect("Numbers that apply")
     child.sendline("0")
     truth = {"pain_on_walking": True, "relieved_by_rest": True, "calf_pain": True, "smoker": True}
-    prompts = ["Numbers that apply", r"\(y/n/d\)", r"Enter to\s+skip:", r"Value in [^:]*:", "does not replace a clinician"]
+    prompts = [
+        "Numbers that apply",
+        r"\(y/n/d\)",
+        r"Enter to\s+skip:",
+        r"Value in [^:]*:",
+        "does not replace a clinician",
+    ]
     for _ in range(80):
         i = child.expect(prompts)
         if i == 4:

@@ -62,7 +62,10 @@ def test_never_quinine_and_iron_only_with_documented_deficiency(ckb, data):
     tags = {t.value for item in a.advice for t in item.tags}
     assert "quinine" not in tags
     if "iron" in tags:
-        assert case["findings"].get("ferritin_ug_l", 1e9) <= 75 or case["findings"].get("transferrin_saturation_pct", 100) < 20
+        assert (
+            case["findings"].get("ferritin_ug_l", 1e9) <= 75
+            or case["findings"].get("transferrin_saturation_pct", 100) < 20
+        )
 
 
 @SETTINGS
@@ -89,12 +92,19 @@ def test_every_output_carries_the_disclaimer_and_emergency_guidance_first(ckb, d
 
 
 def test_nsaid_magnesium_heat_cautions(assess_case):
-    period = {"cyclical_with_menstruation": True, "pelvic_pain_with_periods": True, "bilateral": True,
-              "thigh_or_buttock_pain": True}
+    period = {
+        "cyclical_with_menstruation": True,
+        "pelvic_pain_with_periods": True,
+        "bilateral": True,
+        "thigh_or_buttock_pain": True,
+    }
     plain = assess_case(age=24, sex="female", findings=period)
     assert "nsaid" in {t.value for x in plain.advice for t in x.tags}
-    for risk, tag in [("chronic_kidney_disease", "nsaid"), ("taking_anticoagulant", "nsaid"),
-                      ("chronic_kidney_disease", "magnesium")]:
+    for risk, tag in [
+        ("chronic_kidney_disease", "nsaid"),
+        ("taking_anticoagulant", "nsaid"),
+        ("chronic_kidney_disease", "magnesium"),
+    ]:
         a = assess_case(age=24, sex="female", findings={**period, risk: True})
         assert tag not in {t.value for x in a.advice for t in x.tags}
         assert tag in {t.value for w in a.withheld_advice for t in w.tags}
@@ -103,16 +113,57 @@ def test_nsaid_magnesium_heat_cautions(assess_case):
 
 
 def test_exercise_not_offered_for_rest_pain(assess_case):
-    a = assess_case(age=74, sex="male", findings={"worse_lying_down": True, "relieved_by_dependency": True,
-                                                   "foot_pain": True, "smoker": True, "diabetes": True})
+    a = assess_case(
+        age=74,
+        sex="male",
+        findings={
+            "worse_lying_down": True,
+            "relieved_by_dependency": True,
+            "foot_pain": True,
+            "smoker": True,
+            "diabetes": True,
+        },
+    )
     assert a.triage.level.rank >= TriageLevel.URGENT.rank
     assert "supervised_walking_program" in {w.id for w in a.withheld_advice}
     assert "supervised_walking_program" not in {x.id for x in a.advice}
 
 
 def test_venous_disease_gets_compression_when_arteries_are_fine(assess_case):
-    a = assess_case(age=52, sex="female", findings={"heaviness_end_of_day": True, "varicose_veins": True,
-                                                     "relieved_by_elevation": True, "ankle_swelling": True,
-                                                     "abi": 1.1, "absent_foot_pulses": False})
+    a = assess_case(
+        age=52,
+        sex="female",
+        findings={
+            "heaviness_end_of_day": True,
+            "varicose_veins": True,
+            "relieved_by_elevation": True,
+            "ankle_swelling": True,
+            "abi": 1.1,
+            "absent_foot_pulses": False,
+        },
+    )
     assert a.conditions[0].id == "chronic_venous_insufficiency"
     assert "compression" in {t.value for x in a.advice for t in x.tags}
+
+
+def test_red_flags_only_raise_triage_on_many_random_cases(ckb):
+    """Deterministic sweep of the same property (seeded), over every red flag in turn."""
+    import random
+
+    kb = ckb.kb
+    binary = sorted(f.id for f in kb.findings.values() if f.kind.value == "binary" and f.category.value != "demographic")
+    flags = sorted(f.id for f in kb.findings.values() if f.red_flag)
+    rng = random.Random(20261121)
+    for _ in range(600):
+        findings = {f: rng.random() < 0.5 for f in rng.sample(binary, rng.randint(0, 10))}
+        findings.pop("pregnant", None)
+        findings.pop("cyclical_with_menstruation", None)
+        if rng.random() < 0.5:
+            findings["abi"] = rng.uniform(0.05, 1.6)
+        case = {"age": rng.randint(18, 95), "sex": rng.choice(["female", "male"]), "findings": findings}
+        flag = rng.choice(flags)
+        levels = {
+            v: assess(parse_case({**case, "findings": {**findings, flag: v}}), ckb).triage.level.rank for v in (True, False)
+        }
+        unknown = assess(parse_case({**case, "findings": {k: v for k, v in findings.items() if k != flag}}), ckb)
+        assert levels[True] >= max(levels[False], unknown.triage.level.rank), (flag, case)

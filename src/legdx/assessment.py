@@ -6,6 +6,7 @@ advice filtering and test ranking, and assembles the CONTRACT.md output.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import cache
 
 import numpy as np
@@ -22,7 +23,7 @@ from legdx.engine import Posterior, posterior, resolve_states, value_of_tests
 from legdx.kb.compile import PRESENT, CompiledKB, compile_kb
 from legdx.kb.load import load_kb
 from legdx.kb.schema import FindingKind, TriageLevel
-from legdx.triage import CaseFacts, choose_advice, triage
+from legdx.triage import case_facts, choose_advice, triage
 
 __all__ = ["assess", "default_compiled"]
 
@@ -117,14 +118,15 @@ def assess(
     cs = resolve_states(case, ckb, extra=extra)
     post = posterior(ckb, cs)
     probability = {cid: float(post.probability[i]) for i, cid in enumerate(ckb.condition_ids)}
-    present = frozenset(f for f, v in cs.values.items() if v is True)
-    facts = CaseFacts(present=present, bands=cs.bands, probability=probability)
+    facts = case_facts(ckb, cs, post)
+    # Advice is withheld on whichever probability is higher, the reported or the triage one.
+    cautious = {c: max(p, facts.probability[c]) for c, p in probability.items()}
 
     tri, red_flags = triage(kb, facts)
     ranked = sorted(probability, key=lambda c: -probability[c])
     possible = kb.threshold("possible")
     leading = [c for c in ranked[:4] if probability[c] >= possible] or ranked[:2]
-    advice, withheld = choose_advice(kb, facts, tri.level, leading)
+    advice, withheld = choose_advice(kb, replace(facts, probability=cautious), tri.level, leading)
 
     tests = []
     for tv in value_of_tests(ckb, post, known=set(cs.values))[:MAX_NEXT_TESTS]:

@@ -212,9 +212,8 @@ def eval_cmd(
     print("reliability (predicted vs observed):")
     for b in data["reliability"]:
         if b["pairs"]:
-            print(
-                f"  {b['bin']}: {b['pairs']:5d} pairs, predicted {b['mean_predicted']:.3f}, observed {b['observed']:.3f}"
-            )
+            pred, obs = b["mean_predicted"], b["observed"]
+            print(f"  {b['bin']}: {b['pairs']:5d} pairs, predicted {pred:.3f}, observed {obs:.3f}")
     print(f"misses ({len(data['misses'])}):")
     for m in data["misses"]:
         flag = " UNDER-TRIAGED" if m["under_triaged"] else ""
@@ -239,7 +238,7 @@ _HELP = "(type ? to see why I ask, back to change your last answer, quit to stop
 
 def _prompt(console: Any, label: str, why: str) -> str | _Nav:
     while True:
-        raw = console.input(f"{label} ").strip()
+        raw: str = str(console.input(f"{label} ")).strip()
         low = raw.lower()
         if low == "?":
             console.print(f"  [italic]Why I ask: {why}[/italic]")
@@ -471,8 +470,10 @@ def apikey_create(name: Annotated[str, typer.Option("--name", help="Who or what 
         fail(f"name: {exc}")
     finally:
         store.dispose()
-    print(f"created API key {record.id} ({record.name}); send it in the X-API-Key header. It is shown only once:",
-          file=sys.stderr)
+    print(
+        f"created API key {record.id} ({record.name}); send it in the X-API-Key header. It is shown only once:",
+        file=sys.stderr,
+    )
     print(key)
 
 

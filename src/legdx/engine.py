@@ -37,6 +37,7 @@ __all__ = [
     "gain_by_condition",
     "posterior",
     "resolve_states",
+    "triage_probability",
     "value_of_tests",
 ]
 
@@ -112,6 +113,10 @@ def resolve_states(case: Case, ckb: CompiledKB, extra: dict[str, bool | float] |
         values[fid] = value
     for fid, value in (extra or {}).items():
         if fid in kb.findings and fid not in values:
+            try:  # text-derived values get the same checks; ones that fail are ignored, not fatal
+                _check_value(kb.findings[fid], f"text.{fid}", value)
+            except InvalidCase:
+                continue
             values[fid] = value
     if case.sex == "male" and values.get("pregnant") is True:
         raise InvalidCase("findings.pregnant", "true contradicts sex 'male'")
@@ -183,6 +188,24 @@ def posterior(ckb: CompiledKB, cs: CaseStates) -> Posterior:
     total = prob.sum()
     share = prob / total if total > 0 else prob
     return Posterior(logodds=logodds, probability=prob, share=share, contributions=contrib, states=states)
+
+
+def triage_probability(ckb: CompiledKB, post: Posterior) -> FloatArray:
+    """Condition probabilities used for triage, in which red flags can only raise urgency.
+
+    A red flag answered yes keeps only the evidence it adds (its negative log-LRs are dropped) and
+    one answered no keeps only the evidence it removes. So, for every condition, "yes" >= "unknown"
+    >= "no", and a red flag can never lower a condition below the level it would have without it.
+    (Example: sudden onset lowers stable claudication, but must not lower the urgency that possible
+    claudication carries.) Group damping is monotone, so clipping after damping keeps this true.
+    """
+    sign = ckb.red_flag_sign[post.states][:, None]
+    contrib = np.where(sign > 0, np.maximum(post.contributions, 0.0), post.contributions)
+    contrib = np.where(sign < 0, np.minimum(contrib, 0.0), contrib)
+    logodds = ckb.prior_logodds + contrib.sum(axis=0)
+    logodds = np.where(np.isfinite(post.logodds), logodds, -np.inf)
+    result: FloatArray = 1.0 / (1.0 + np.exp(-logodds))
+    return result
 
 
 def binary_entropy(p: FloatArray) -> FloatArray:

@@ -97,7 +97,9 @@ class EvalReport:
     extra: dict[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
-        frac = lambda a, b: round(a / b, 4) if b else 0.0
+        def frac(a: float, b: float) -> float:
+            return round(a / b, 4) if b else 0.0
+
         return {
             "n": self.n,
             "top1": frac(self.top1_hits, self.n),

@@ -29,7 +29,7 @@ from legdx.engine import Posterior, gain_by_condition, posterior, resolve_states
 from legdx.errors import InvalidCase
 from legdx.kb.compile import CompiledKB
 from legdx.kb.schema import FindingCategory, FindingKind, TriageLevel
-from legdx.triage import CaseFacts, triage
+from legdx.triage import case_facts, triage
 
 __all__ = [
     "DEMOGRAPHICS",
@@ -155,10 +155,12 @@ def _units(ckb: CompiledKB) -> tuple[_Unit, ...]:
             units.append(_Unit(uid, "numbers", numeric, group.caption, group.why))
         taken.update(f.id for f in members)
     for gid, group in kb.question_groups.items():
-        members = tuple(f.id for f in askable if f.group == gid and f.kind is FindingKind.BINARY and f.id not in taken)
-        if len(members) >= 2:
-            units.append(_Unit(f"group:{gid}", "items", members, group.caption, group.why))
-            taken.update(members)
+        correlated = tuple(
+            f.id for f in askable if f.group == gid and f.kind is FindingKind.BINARY and f.id not in taken
+        )
+        if len(correlated) >= 2:
+            units.append(_Unit(f"group:{gid}", "items", correlated, group.caption, group.why))
+            taken.update(correlated)
     for f in askable:
         if f.id in taken:
             continue
@@ -183,9 +185,7 @@ def _screen_findings(ckb: CompiledKB) -> tuple[str, ...]:
 def _assess_state(state: InterviewState, ckb: CompiledKB) -> tuple[Posterior, TriageLevel]:
     cs = resolve_states(state.to_case(), ckb)
     post = posterior(ckb, cs)
-    probability = {cid: float(post.probability[i]) for i, cid in enumerate(ckb.condition_ids)}
-    facts = CaseFacts(frozenset(f for f, v in cs.values.items() if v is True), cs.bands, probability)
-    tri, _ = triage(ckb.kb, facts)
+    tri, _ = triage(ckb.kb, case_facts(ckb, cs, post))
     return post, tri.level
 
 
@@ -283,7 +283,10 @@ def next_question(state: InterviewState, ckb: CompiledKB) -> Question | None:
             kind="demographics",
             number=n,
             text="How old are you, and are you female or male?",
-            why="Age and sex change which causes are likely: narrowed arteries and spinal narrowing are much commoner after 60, and some causes only affect people who have periods.",
+            why=(
+                "Age and sex change which causes are likely: narrowed arteries and spinal narrowing are much"
+                " commoner after 60, and some causes only affect people who have periods."
+            ),
         )
     if RED_FLAG_SCREEN not in state.asked:
         items = [Item(finding=f, text=ckb.kb.findings[f].question) for f in _screen_findings(ckb)]

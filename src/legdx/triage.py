@@ -15,10 +15,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from legdx.case import AdviceOut, Triage, WithheldAdvice
+from legdx.engine import CaseStates, Posterior, triage_probability
+from legdx.kb.compile import CompiledKB
 from legdx.kb.load import KnowledgeBase
 from legdx.kb.schema import AdviceItem, AdviceTag, Rule, TriageLevel
 
-__all__ = ["CaseFacts", "choose_advice", "rule_fires", "triage"]
+__all__ = ["CaseFacts", "case_facts", "choose_advice", "rule_fires", "triage"]
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,14 @@ class CaseFacts:
     present: frozenset[str]
     bands: Mapping[str, str]
     probability: Mapping[str, float]
+
+
+def case_facts(ckb: CompiledKB, cs: CaseStates, post: Posterior) -> CaseFacts:
+    """Facts for triage: probabilities in which red flags can only raise urgency (engine.triage_probability)."""
+    tprob = triage_probability(ckb, post)
+    probability = {cid: float(tprob[i]) for i, cid in enumerate(ckb.condition_ids)}
+    present = frozenset(f for f, v in cs.values.items() if v is True)
+    return CaseFacts(present=present, bands=cs.bands, probability=probability)
 
 
 def rule_fires(rule: Rule, facts: CaseFacts, kb: KnowledgeBase) -> bool:
@@ -94,7 +104,10 @@ def choose_advice(
     candidates: list[str] = [a.id for a in kb.advice.values() if level in a.for_triage]
     if level is TriageLevel.EMERGENCY:  # only condition-specific emergency guidance joins it
         candidates.extend(
-            aid for cid in leading for aid in kb.conditions[cid].advice if AdviceTag.EMERGENCY_CARE in kb.advice[aid].tags
+            aid
+            for cid in leading
+            for aid in kb.conditions[cid].advice
+            if AdviceTag.EMERGENCY_CARE in kb.advice[aid].tags
         )
     else:
         for cid in leading:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
@@ -29,17 +28,49 @@ NUMERIC = {"abi", "ferritin_ug_l", "potassium_mmol_l", "magnesium_mmol_l", "calc
 
 # Issue 2: the conditions a safe leg-pain system must cover, with the ICD-10-CM family each must carry.
 REQUIRED_CONDITIONS = {
-    "restless_legs_syndrome": "G25.81", "peripheral_artery_disease": "I70.21",
-    "chronic_limb_threatening_ischemia": "I70.22", "acute_limb_ischemia": "I74.3", "lumbar_spinal_stenosis": "M48.06",
-    "lumbar_radiculopathy": "M51.1", "common_peroneal_neuropathy": "G57.3", "tarsal_tunnel_syndrome": "G57.5",
-    "meralgia_paresthetica": "G57.1", "nocturnal_leg_cramps": "G47.62", "exercise_associated_muscle_cramps": "R25.2",
-    "dehydration": "E86.0", "hypokalemia": "E87.6", "hypomagnesemia": "E83.42", "hypocalcemia": "E83.51",
-    "statin_myopathy": "G72.0", "rhabdomyolysis": "M62.82", "menstrual_leg_pain": "N94.6", "endometriosis_sciatic": "N80",
-    "chronic_venous_insufficiency": "I87.2", "deep_vein_thrombosis": "I82.4", "peripheral_neuropathy": "E11.42",
-    "compartment_syndrome": "T79.A", "cellulitis_leg": "L03.11", "cauda_equina_syndrome": "G83.4", "iron_deficiency": "D50",
+    "restless_legs_syndrome": "G25.81",
+    "peripheral_artery_disease": "I70.21",
+    "chronic_limb_threatening_ischemia": "I70.22",
+    "acute_limb_ischemia": "I74.3",
+    "lumbar_spinal_stenosis": "M48.06",
+    "lumbar_radiculopathy": "M51.1",
+    "common_peroneal_neuropathy": "G57.3",
+    "tarsal_tunnel_syndrome": "G57.5",
+    "meralgia_paresthetica": "G57.1",
+    "nocturnal_leg_cramps": "G47.62",
+    "exercise_associated_muscle_cramps": "R25.2",
+    "dehydration": "E86.0",
+    "hypokalemia": "E87.6",
+    "hypomagnesemia": "E83.42",
+    "hypocalcemia": "E83.51",
+    "statin_myopathy": "G72.0",
+    "rhabdomyolysis": "M62.82",
+    "menstrual_leg_pain": "N94.6",
+    "endometriosis_sciatic": "N80",
+    "chronic_venous_insufficiency": "I87.2",
+    "deep_vein_thrombosis": "I82.4",
+    "peripheral_neuropathy": "E11.42",
+    "compartment_syndrome": "T79.A",
+    "cellulitis_leg": "L03.11",
+    "cauda_equina_syndrome": "G83.4",
+    "iron_deficiency": "D50",
 }
-CONTRACT_TAGS = {"compression", "leg_elevation", "exercise", "stretching", "hydration", "heat", "nsaid", "magnesium", "iron",
-                 "quinine", "medication_review", "sleep_posture", "see_clinician", "emergency_care"}
+CONTRACT_TAGS = {
+    "compression",
+    "leg_elevation",
+    "exercise",
+    "stretching",
+    "hydration",
+    "heat",
+    "nsaid",
+    "magnesium",
+    "iron",
+    "quinine",
+    "medication_review",
+    "sleep_posture",
+    "see_clinician",
+    "emergency_care",
+}
 
 
 def test_every_v1_finding_exists_with_the_right_kind(kb):
@@ -108,7 +139,12 @@ CHECKSUM_PREFIX = "d694e890e012b847"
 
 
 def test_snapshot_counts_and_checksum(kb, ckb):
-    counts = {"conditions": len(kb.conditions), "findings": len(kb.findings), "tests": len(kb.tests),
-              "advice": len(kb.advice), "triage_rules": len(kb.triage_rules)}
+    counts = {
+        "conditions": len(kb.conditions),
+        "findings": len(kb.findings),
+        "tests": len(kb.tests),
+        "advice": len(kb.advice),
+        "triage_rules": len(kb.triage_rules),
+    }
     assert counts == SNAPSHOT
     assert ckb.checksum().startswith(CHECKSUM_PREFIX)

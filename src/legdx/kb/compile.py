@@ -45,6 +45,7 @@ class CompiledKB:
     p_given_not: FloatArray  # (S, C)
     sources: dict[tuple[int, int], str]  # (state, condition) -> source id of the number used
     damping: float
+    red_flag_sign: IntArray  # (S,) +1 for a red flag answered yes, -1 answered no, 0 otherwise
 
     @property
     def version(self) -> str:
@@ -123,7 +124,7 @@ def compile_kb(kb: KnowledgeBase) -> CompiledKB:
 
     group_names = tuple(sorted({f.group for f in kb.findings.values() if f.group}))
     finding_group = np.array(
-        [group_names.index(kb.findings[f].group) if kb.findings[f].group else -1 for f in fids],  # type: ignore[arg-type]
+        [group_names.index(kb.findings[f].group) if kb.findings[f].group else -1 for f in fids],
         dtype=np.int64,
     )
     priors = np.array([c.prior.value for c in conditions])
@@ -148,4 +149,7 @@ def compile_kb(kb: KnowledgeBase) -> CompiledKB:
         p_given_not=p_given_not,
         sources=sources,
         damping=kb.threshold("group_damping"),
+        red_flag_sign=np.array(
+            [(1 if s == PRESENT else -1) if kb.findings[f].red_flag else 0 for f, s in states], dtype=np.int64
+        ),
     )

@@ -101,7 +101,7 @@ def _validate_list(model: type[M], data: Any, label: str, problems: list[str]) -
 def _keyed(items: list[M], label: str, problems: list[str]) -> dict[str, M]:
     out: dict[str, M] = {}
     for item in items:
-        ident = item.id
+        ident: str = getattr(item, "id")  # noqa: B009 - M is any model with an id
         if ident in out:
             problems.append(f"{label}: [{ident}]: id defined more than once")
         out[ident] = item
@@ -265,42 +265,44 @@ def cross_check(kb: KnowledgeBase) -> list[str]:
                 problems.append(f"{ll}: binary finding {f.id} cannot have band_lr")
             if link.band_lr is not None:
                 check_bands({f.id: list(link.band_lr)}, ll)
-        for t in c.tests:
-            need("test", kb.tests, t, f"{label}: tests")
-        for a in c.advice:
-            need("advice", kb.advice, a, f"{label}: advice")
-        for s in c.sources:
-            need_source(f"{label}: sources", s)
+        for test_id in c.tests:
+            need("test", kb.tests, test_id, f"{label}: tests")
+        for advice_id in c.advice:
+            need("advice", kb.advice, advice_id, f"{label}: advice")
+        for source_id in c.sources:
+            need_source(f"{label}: sources", source_id)
         need("threshold", kb.thresholds, c.urgency.threshold, f"{label}: urgency.threshold")
 
-    for tid, t in kb.tests.items():
+    for tid, test in kb.tests.items():
         label = f"tests.yaml: [{tid}]"
-        need_source(label, t.source)
-        for fid in t.reveals:
+        need_source(label, test.source)
+        for fid in test.reveals:
             need("finding", kb.findings, fid, f"{label}: reveals")
-        for acc in t.accuracy:
+        for acc in test.accuracy:
             need("condition", kb.conditions, acc.condition, f"{label}: accuracy")
 
-    for aid, a in kb.advice.items():
+    for aid, item in kb.advice.items():
         label = f"advice.yaml: [{aid}]"
-        need_source(label, a.source)
-        if a.offer_when is not None:
-            check_rule(a.offer_when, f"{label}: offer_when")
-        for i, rule in enumerate(a.withhold_when):
+        need_source(label, item.source)
+        if item.offer_when is not None:
+            check_rule(item.offer_when, f"{label}: offer_when")
+        for i, rule in enumerate(item.withhold_when):
             need_source(f"{label}: withhold_when[{i}]", rule.source)
             check_rule(rule, f"{label}: withhold_when[{i}]")
 
-    for rule in kb.triage_rules:
-        label = f"triage.yaml: [{rule.id}]"
-        need_source(label, rule.source)
-        check_rule(rule, label)
+    for trule in kb.triage_rules:
+        label = f"triage.yaml: [{trule.id}]"
+        need_source(label, trule.source)
+        check_rule(trule, label)
 
     groups_in_use = {f.group for f in kb.findings.values() if f.group} | {
         f.ask_with for f in kb.findings.values() if f.ask_with
     }
     for f in kb.findings.values():
         if f.ask_with is not None and f.ask_with not in kb.question_groups:
-            problems.append(f"findings.yaml: [{f.id}]: ask_with: no question group {f.ask_with!r} in question_groups.yaml")
+            problems.append(
+                f"findings.yaml: [{f.id}]: ask_with: no question group {f.ask_with!r} in question_groups.yaml"
+            )
     for gid in kb.question_groups:
         if gid not in groups_in_use:
             problems.append(f"question_groups.yaml: [{gid}]: no finding belongs to this group")
