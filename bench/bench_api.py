@@ -19,13 +19,14 @@ import os
 import socket
 import statistics
 import subprocess
-import sys
 import tempfile
 import threading
 import time
 from pathlib import Path
 
 import httpx
+
+from legdx.web.app import uvicorn_argv
 
 REPO = Path(__file__).resolve().parents[1]
 CASES = [
@@ -62,20 +63,7 @@ def start_server(db_url: str, port: int, log: Path) -> subprocess.Popen[bytes]:
     env = {**os.environ, "LEGDX_DATABASE_URL": db_url, "LEGDX_ENVIRONMENT": "test"}
     fh = open(log, "wb")  # noqa: SIM115 - lives as long as the server
     proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "--factory",
-            "legdx.web.app:create_app",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-            "--no-access-log",
-        ],
+        uvicorn_argv("127.0.0.1", port),
         stdout=fh,
         stderr=subprocess.STDOUT,
         env=env,

@@ -40,10 +40,12 @@ __all__ = [
     "answer",
     "SimulationResult",
     "next_question",
+    "question_findings",
     "respond",
     "simulate",
     "simulate_all",
     "stop_reason",
+    "validate_state",
 ]
 
 DEMOGRAPHICS = "demographics"
@@ -349,6 +351,29 @@ def stop_reason(state: InterviewState, ckb: CompiledKB) -> str | None:
     return _stop_reason(state, ckb, post, level, gains[0][0] if gains else 0.0) or (
         None if gains else "every question has been asked"
     )
+
+
+def validate_state(state: InterviewState, ckb: CompiledKB) -> None:
+    """Check a state sent back by a client completely: findings, ranges, question ids, repeats.
+
+    Raises:
+        InvalidCase: naming the offending field, e.g. ``state.asked[3]``.
+    """
+    resolve_states(state.to_case(), ckb)
+    for i, qid in enumerate(state.asked):
+        if qid == DEMOGRAPHICS:
+            continue
+        try:
+            question_findings(qid, ckb)
+        except InvalidCase:
+            raise InvalidCase(f"state.asked[{i}]", f"unknown question id {qid!r}") from None
+    if len(set(state.asked)) != len(state.asked):
+        raise InvalidCase("state.asked", "lists a question more than once")
+
+
+def question_findings(qid: str, ckb: CompiledKB) -> tuple[str, ...]:
+    """The finding ids a question asks about (InvalidCase for an unknown question id)."""
+    return _question_findings(qid, ckb)
 
 
 def _question_findings(qid: str, ckb: CompiledKB) -> tuple[str, ...]:

@@ -148,3 +148,10 @@ def test_snapshot_counts_and_checksum(kb, ckb):
     }
     assert counts == SNAPSHOT
     assert ckb.checksum().startswith(CHECKSUM_PREFIX)
+
+
+def test_exported_json_schema_is_current(cli, repo):
+    """docs/kb-schema.json is what `legdx kb schema` prints (regenerate it when the schema changes)."""
+    r = cli("kb", "schema")
+    assert r.returncode == 0
+    assert r.stdout.decode() == (repo / "docs/kb-schema.json").read_text()

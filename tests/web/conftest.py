@@ -20,6 +20,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from legdx.web.app import uvicorn_argv
+
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts"
 PG_ENV = "LEGDX_TEST_POSTGRES_URL"
@@ -69,19 +71,7 @@ def _start(db_url: str, tmp: Path, name: str):
     log = tmp / f"{name}.log"
     fh = open(log, "wb")  # noqa: SIM115 - closed below
     proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "--factory",
-            "legdx.web.app:create_app",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-        ],
+        uvicorn_argv("127.0.0.1", port),
         stdout=fh,
         stderr=subprocess.STDOUT,
         env=env,

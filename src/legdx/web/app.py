@@ -82,19 +82,16 @@ def _install_handlers(app: FastAPI) -> None:
             return _error_json(422, exc.field, exc.problem)
         return _error_page(request, 422, "That could not be used", str(exc))
 
-    @app.exception_handler(RequestValidationError)
-    async def request_invalid(request: Request, exc: RequestValidationError) -> Response:
+    async def invalid_input(request: Request, exc: Exception) -> Response:
+        """Request-body and model validation errors share one 422 shape (field: problem)."""
+        assert isinstance(exc, RequestValidationError | ValidationError)
         field, msg = _validation_message(list(exc.errors()))
         if _is_api(request):
             return _error_json(422, field, msg)
         return _error_page(request, 422, "That could not be used", f"{field}: {msg}")
 
-    @app.exception_handler(ValidationError)
-    async def model_invalid(request: Request, exc: ValidationError) -> Response:
-        field, msg = _validation_message(list(exc.errors()))
-        if _is_api(request):
-            return _error_json(422, field, msg)
-        return _error_page(request, 422, "That could not be used", f"{field}: {msg}")
+    app.add_exception_handler(RequestValidationError, invalid_input)
+    app.add_exception_handler(ValidationError, invalid_input)
 
     @app.exception_handler(StoreError)
     async def store_error(request: Request, exc: StoreError) -> Response:
@@ -241,3 +238,13 @@ def _warm_intake(ckb: CompiledKB) -> None:
         understand(Case(text="calf pain when walking"), ckb)
     except Exception:  # the intake is optional; the interview works without it
         log.warning("free-text intake could not be loaded; descriptions will be skipped", exc_info=True)
+
+
+def uvicorn_argv(host: str, port: int) -> list[str]:
+    """Command line that serves this app with uvicorn in a separate process (tests and benchmarks)."""
+    import sys
+
+    return [
+        sys.executable, "-m", "uvicorn", "--factory", "legdx.web.app:create_app",
+        "--host", host, "--port", str(port), "--log-level", "warning", "--no-access-log",
+    ]  # fmt: skip

@@ -9,9 +9,8 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
 from legdx.assessment import assess
-from legdx.engine import resolve_states
 from legdx.errors import InvalidCase
-from legdx.interview import DEMOGRAPHICS, InterviewState, answer, next_question, stop_reason
+from legdx.interview import InterviewState, answer, next_question, stop_reason, validate_state
 from legdx.report.json import assessment_dict
 from legdx.store.repo import count_assessments, get_assessment, list_assessments
 from legdx.web.deps import ApiKeyDep, KBDep, SettingsDep, StoreDep
@@ -106,22 +105,6 @@ def list_stored(
         for r in rows
     ]
     return AssessmentList(items=items, total=total, limit=limit, offset=offset)
-
-
-def validate_state(state: InterviewState, ckb: Any) -> None:
-    """A state sent by a client is checked completely: findings, ranges and question ids."""
-    from legdx.interview import _question_findings  # no public lookup of question ids yet (asked the lead)
-
-    resolve_states(state.to_case(), ckb)
-    for i, qid in enumerate(state.asked):
-        if qid == DEMOGRAPHICS:
-            continue
-        try:
-            _question_findings(qid, ckb)
-        except InvalidCase:
-            raise InvalidCase(f"state.asked[{i}]", f"unknown question id {qid!r}") from None
-    if len(set(state.asked)) != len(state.asked):
-        raise InvalidCase("state.asked", "lists a question more than once")
 
 
 @router.post(
