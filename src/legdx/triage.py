@@ -30,6 +30,7 @@ class CaseFacts:
     present: frozenset[str]
     bands: Mapping[str, str]
     probability: Mapping[str, float]
+    reported: Mapping[str, float] | None = None  # the probabilities shown to the person, for reason texts
 
 
 def case_facts(ckb: CompiledKB, cs: CaseStates, post: Posterior) -> CaseFacts:
@@ -37,7 +38,8 @@ def case_facts(ckb: CompiledKB, cs: CaseStates, post: Posterior) -> CaseFacts:
     tprob = triage_probability(ckb, post)
     probability = {cid: float(tprob[i]) for i, cid in enumerate(ckb.condition_ids)}
     present = frozenset(f for f, v in cs.values.items() if v is True)
-    return CaseFacts(present=present, bands=cs.bands, probability=probability)
+    reported = {cid: float(post.probability[i]) for i, cid in enumerate(ckb.condition_ids)}
+    return CaseFacts(present=present, bands=cs.bands, probability=probability, reported=reported)
 
 
 def rule_fires(rule: Rule, facts: CaseFacts, kb: KnowledgeBase) -> bool:
@@ -75,7 +77,8 @@ def triage(kb: KnowledgeBase, facts: CaseFacts) -> tuple[Triage, list[str]]:
     for cid, cond in kb.conditions.items():
         p = facts.probability.get(cid, 0.0)
         if p >= kb.threshold(cond.urgency.threshold) and cond.urgency.level is not TriageLevel.ROUTINE:
-            fired.append((cond.urgency.level, f"{cond.lay_name} is {p:.0%} likely: {cond.urgency.reason}"))
+            shown = (facts.reported or facts.probability).get(cid, p)
+            fired.append((cond.urgency.level, f"{cond.lay_name} is {shown:.0%} likely: {cond.urgency.reason}"))
     if not fired:
         return Triage(
             level=TriageLevel.ROUTINE, reasons=["No warning signs were found; self-care is reasonable for now."]
