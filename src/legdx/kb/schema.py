@@ -270,7 +270,7 @@ class Condition(Strict):
         return self
 
 
-class TestAccuracy(Strict):
+class AccuracyEntry(Strict):
     condition: Id
     sensitivity: Evidence
     specificity: Evidence
@@ -285,7 +285,7 @@ class DiagnosticTest(Strict):
     lay_name: Text
     why: Text
     reveals: list[Id] = Field(default_factory=list)
-    accuracy: list[TestAccuracy] = Field(default_factory=list)
+    accuracy: list[AccuracyEntry] = Field(default_factory=list)
     source: SourceId
 
     @model_validator(mode="after")
