@@ -41,7 +41,9 @@ def main() -> None:
     states = [resolve_states(c, ckb) for c in cases]
 
     t_post = statistics.mean(per_call(lambda s=s: posterior(ckb, s), 200) for s in states[:20])
-    t_resolve_post = statistics.mean(per_call(lambda c=c: posterior(ckb, resolve_states(c, ckb)), 200) for c in cases[:20])
+    t_resolve_post = statistics.mean(
+        per_call(lambda c=c: posterior(ckb, resolve_states(c, ckb)), 200) for c in cases[:20]
+    )
     t_assess = statistics.mean(per_call(lambda c=c: assess(c, ckb), 50) for c in cases[:20])
 
     state = answer(InterviewState(), "demographics", {"age": 66, "sex": "male"}, ckb)

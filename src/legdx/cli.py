@@ -177,9 +177,11 @@ def kb_export(
 @kb_app.command("schema")
 def kb_schema() -> None:
     """Print the JSON Schema of the knowledge-base files (for editors validating YAML as you type)."""
+    from pydantic import BaseModel
+
     from legdx.kb.schema import AdviceItem, Condition, DiagnosticTest, Finding, Source, Threshold, TriageRule
 
-    models = {"condition": Condition, "finding": Finding, "test": DiagnosticTest, "advice": AdviceItem,
+    models: dict[str, type[BaseModel]] = {"condition": Condition, "finding": Finding, "test": DiagnosticTest, "advice": AdviceItem,
               "triage_rule": TriageRule, "threshold": Threshold, "source": Source}
     data = {name: model.model_json_schema() for name, model in models.items()}
     sys.stdout.write(json.dumps(data, indent=2, sort_keys=True) + "\n")
