@@ -181,8 +181,15 @@ def kb_schema() -> None:
 
     from legdx.kb.schema import AdviceItem, Condition, DiagnosticTest, Finding, Source, Threshold, TriageRule
 
-    models: dict[str, type[BaseModel]] = {"condition": Condition, "finding": Finding, "test": DiagnosticTest, "advice": AdviceItem,
-              "triage_rule": TriageRule, "threshold": Threshold, "source": Source}
+    models: dict[str, type[BaseModel]] = {
+        "condition": Condition,
+        "finding": Finding,
+        "test": DiagnosticTest,
+        "advice": AdviceItem,
+        "triage_rule": TriageRule,
+        "threshold": Threshold,
+        "source": Source,
+    }
     data = {name: model.model_json_schema() for name, model in models.items()}
     sys.stdout.write(json.dumps(data, indent=2, sort_keys=True) + "\n")
 
