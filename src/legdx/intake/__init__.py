@@ -11,10 +11,11 @@ How it reads, in order:
 1. ``check_text``: empty, whitespace-only, NUL / control-character / binary text is
    :class:`~legdx.errors.InvalidCase` (the Case model already caps the length at
    ``MAX_TEXT_CHARS``).
-2. spaCy's blank English tokenizer, a line- and punctuation-aware sentence splitter, and one
-   ``PhraseMatcher`` + one ``Matcher`` built from the lexicon data (``lexicon/*.yaml``: lay and
-   clinical phrases for every finding, drug names by class, concepts such as DVT or restless legs
-   whose meaning depends on context). See ``pipeline.py`` and ``lexicon.py``.
+2. spaCy's blank English tokenizer, a line- and punctuation-aware sentence splitter, and a phrase
+   table + anchored token-pattern matcher (spaCy ``PhraseMatcher`` / ``Matcher`` semantics, built
+   for speed) compiled from the lexicon data (``lexicon/*.yaml``: lay and clinical phrases for
+   every finding, drug names by class, concepts such as DVT or restless legs whose meaning depends
+   on context). See ``pipeline.py``, ``document.py`` and ``lexicon.py``.
 3. ConText (``context.py``): negation, uncertainty, hypotheticals, history, family, other people,
    stopped medicines. A historical mention keeps its meaning only for history-like findings (a
    history of diabetes is diabetes; a history of leg swelling is not current swelling) or maps
@@ -127,17 +128,17 @@ def _resolve(
 def _candidates(text: str, findings: Mapping[str, Finding]) -> list[_Candidate]:
     from legdx.intake import durations, laterality
     from legdx.intake.context import Modifier, Target, assign
+    from legdx.intake.document import Sentence
     from legdx.intake.numbers import read_measurements
     from legdx.intake.pipeline import get_pipeline
 
     pipe = get_pipeline()
     lex = pipe.lexicon
     doc = pipe.parse(text)
-    sent_of: list[tuple[int, int]] = [(0, 0)] * len(doc)
-    sents = list(doc.sents)
+    sents = doc.sents
+    sent_of: list[Sentence] = []  # token index -> its sentence
     for s in sents:
-        for i in range(s.start, s.end):
-            sent_of[i] = (s.start, s.end)
+        sent_of += [s] * (s.end - s.start)
 
     targets: list[Target] = []
     modifiers: list[Modifier] = []
@@ -146,7 +147,7 @@ def _candidates(text: str, findings: Mapping[str, Finding]) -> list[_Candidate]:
         if m.key[0] == "C":
             modifiers.append(Modifier(lex.context[idx], m.start, m.end))
             continue
-        ss, se = sent_of[m.start]
+        ss, se = sent_of[m.start].start, sent_of[m.start].end
         if m.end > se:
             continue
         e = lex.entries[idx]
@@ -177,20 +178,20 @@ def _candidates(text: str, findings: Mapping[str, Finding]) -> list[_Candidate]:
             if t.categories & {"family", "other", "hypothetical", "possible", "historical"}:
                 continue
             if "negated" in t.categories:
-                words = {doc[i].norm_ for i in range(t.sent_start, t.sent_end)}
+                words = {doc[i].norm for i in range(t.sent_start, t.sent_end)}
                 meaning = {"unilateral_leg_swelling": False}
                 if words & laterality.ANKLE or not words & (laterality.LIMB_SINGULAR | laterality.LIMB_PLURAL):
                     meaning["ankle_swelling"] = False
             else:
-                meaning = laterality.swelling_findings(doc, doc[t.sent_start : t.sent_end], t.start, t.end)
+                meaning = laterality.swelling_findings(doc, sent_of[t.start], t.start, t.end)
             out += [_Candidate(f, v, cs, ce, EXPLICIT) for f, v in meaning.items() if f in findings]
             continue
         for fid, value in _resolve(e.current, e.historical, e.family, t.categories, findings).items():
             out.append(_Candidate(fid, value, cs, ce, EXPLICIT))
 
     for side in laterality.bilateral_candidates(doc, elsewhere):
-        a, b = doc[side.start], doc[side.end - 1]
-        out.append(_Candidate(side.finding, side.value, a.idx, b.idx + len(b.text), side.priority))
+        first, last = doc[side.start], doc[side.end - 1]
+        out.append(_Candidate(side.finding, side.value, first.idx, last.idx + len(last.text), side.priority))
 
     for s in sents:
         base = s.start_char

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 from legdx.intake.lexicon import ContextRule
 
 if TYPE_CHECKING:  # pragma: no cover
-    from spacy.tokens import Doc
+    from legdx.intake.document import Doc
 
 __all__ = ["Modifier", "Target", "assign"]
 
@@ -58,13 +58,13 @@ def _forward_end(doc: Doc, mod: Modifier, sent_end: int, stops: list[int]) -> in
     if mod.rule.stop_words:
         words = set(mod.rule.stop_words)
         for i in range(mod.end, end):
-            if doc[i].norm_ in words:
+            if doc[i].norm in words:
                 end = i
                 break
     if mod.rule.comma_ends:
         for i in range(mod.end, end):
             if doc[i].text == ",":
-                if not any(doc[j].norm_ in LIST_WORDS for j in range(i + 1, end)):
+                if not any(doc[j].norm in LIST_WORDS for j in range(i + 1, end)):
                     end = i
                 break
     return end

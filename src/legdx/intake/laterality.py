@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
-    from spacy.tokens import Doc, Span
+    from legdx.intake.document import Doc, Sentence
 
 __all__ = ["Side", "bilateral_candidates", "swelling_findings"]
 
@@ -46,7 +46,7 @@ class Side:
 
 def _limb_after(doc: Doc, i: int, end: int, window: int = 3) -> bool:
     for j in range(i + 1, min(end, i + 1 + window)):
-        n = doc[j].norm_
+        n = doc[j].norm
         if n in LIMB_SINGULAR or n in LIMB_PLURAL or n in ("side", "sided", "lower", "upper"):
             return True
     return False
@@ -54,7 +54,7 @@ def _limb_after(doc: Doc, i: int, end: int, window: int = 3) -> bool:
 
 def _side_at(doc: Doc, i: int, end: int) -> str | None:
     tok = doc[i]
-    n = tok.norm_
+    n = tok.norm
     if n in SIDED:
         return SIDED[n]
     if n in ("l", "r"):
@@ -63,24 +63,24 @@ def _side_at(doc: Doc, i: int, end: int) -> str | None:
         return SIDE_WORDS[n] if _limb_after(doc, i, end, 1) else None
     if n in SIDE_WORDS and _limb_after(doc, i, end):
         return SIDE_WORDS[n]
-    if n in ("left", "right") and i >= 2 and doc[i - 1].norm_ in ("the", "her", "his", "my") and doc[i - 2].norm_ == "on":
+    if n in ("left", "right") and i >= 2 and doc[i - 1].norm in ("the", "her", "his", "my") and doc[i - 2].norm == "on":
         return SIDE_WORDS[n]
     return None
 
 
 def _explicit(doc: Doc, i: int, end: int) -> bool | None:
-    n = doc[i].norm_
+    n = doc[i].norm
     if n in BOTH_WORDS:
         return True
     if n in ONE_WORDS:
         return False
     if n == "both" and _limb_after(doc, i, end, 3):
         return True
-    if n in ("left", "right") and i + 2 < end and doc[i + 1].norm_ in ("and", "&", "/") and doc[i + 2].norm_ in ("left", "right"):
+    if n in ("left", "right") and i + 2 < end and doc[i + 1].norm in ("and", "&", "/") and doc[i + 2].norm in ("left", "right"):
         return True
-    if n in ("one", "single", "either") and i + 1 < end and doc[i + 1].norm_ in ("leg", "side", "calf", "foot", "limb"):
+    if n in ("one", "single", "either") and i + 1 < end and doc[i + 1].norm in ("leg", "side", "calf", "foot", "limb"):
         return n == "either" or False
-    if n == "only" and i + 2 < end and doc[i + 1].norm_ in ("the", "my", "her", "his") and doc[i + 2].norm_ in ("left", "right"):
+    if n == "only" and i + 2 < end and doc[i + 1].norm in ("the", "my", "her", "his") and doc[i + 2].norm in ("left", "right"):
         return False
     return None
 
@@ -101,16 +101,16 @@ def bilateral_candidates(doc: Doc, skip: set[int]) -> list[Side]:
             side = _side_at(doc, i, sent.end)
             if side is not None:
                 sides.setdefault(side, Side("bilateral", False, i, i + 1, 1))
-            elif doc[i].norm_ in LIMB_PLURAL and doc[i].norm_ not in ("toes", "knees", "hips"):
+            elif doc[i].norm in LIMB_PLURAL and doc[i].norm not in ("toes", "knees", "hips"):
                 out.append(Side("bilateral", True, i, i + 1, 0))
     if len(sides) == 1:
         out.extend(sides.values())
     return out
 
 
-def swelling_findings(doc: Doc, sent: Span, start: int, end: int) -> dict[str, bool]:
+def swelling_findings(doc: Doc, sent: Sentence, start: int, end: int) -> dict[str, bool]:
     """What an affirmed swelling mention at tokens [start, end) means, from its sentence."""
-    norms = [doc[i].norm_ for i in range(sent.start, sent.end)]
+    norms = [doc[i].norm for i in range(sent.start, sent.end)]
     words = set(norms)
     both = bool(words & BOTH_WORDS) or any(_explicit(doc, i, sent.end) for i in range(sent.start, sent.end))
     one = any(_side_at(doc, i, sent.end) for i in range(sent.start, sent.end)) or bool(words & ONE_WORDS)

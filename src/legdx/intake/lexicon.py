@@ -28,7 +28,7 @@ Pattern syntax (one string per pattern, tokens separated by spaces; words are co
 - ``@macro``: any word of a macro set; ``#``: a number (digits or a number word);
 - a trailing ``?`` makes a token optional (``the?``); ``..`` skips up to 3 words and ``...`` up to
   6 (never across a sentence end);
-- a pattern made only of plain words is a phrase and goes to spaCy's fast ``PhraseMatcher``.
+- a pattern made only of plain words is a phrase, looked up whole in a table (``pipeline.py``).
 """
 
 from __future__ import annotations

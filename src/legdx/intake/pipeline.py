@@ -1,37 +1,49 @@
-"""The spaCy pipeline, built once: tokenizer, sentence splitter and the lexicon's matchers.
+"""The lexicon compiled into a fast token matcher, and the tokenizer that feeds it; built once.
 
-spaCy is imported here and only here, lazily: nothing imports this module until there is text.
+Every lexicon pattern (``lexicon.py`` documents the syntax) compiles into one or more *token
+patterns*: a sequence of :class:`TokenTest` (a word set with prefixes, a number, any word, or a gap
+of up to n words; each may be optional). Plain phrases ("calf pain") go into a phrase table keyed by
+their tuple of normal forms instead.
+
+Matching has the semantics of spaCy's ``Matcher`` (every span that a token pattern matches,
+then, per lexicon entry and sentence, the longest non-overlapping spans, ``greedy="LONGEST"``)
+and of its ``PhraseMatcher`` (every occurrence of every phrase in the whole text), but is built for
+this lexicon's shape: thousands of patterns, each with a required word that is usually rare. Each
+token pattern is indexed under the word set of its rarest required token (its *anchor*), so a
+sentence only tries the patterns whose anchor word it contains, and only at that word: the
+pattern's tests are checked outwards from the anchor, left and right. Compared with one spaCy
+``Matcher`` per entry this builds in a fraction of the time (no pattern validation, no per-token
+Python predicates for REGEX / IN specs) and runs some ten times faster on a 500-word note.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING, Any
 
+from legdx.intake.document import Doc, Token
 from legdx.intake.lexicon import Lexicon, load_lexicon
 
-if TYPE_CHECKING:  # pragma: no cover
-    from spacy.language import Language
-    from spacy.tokens import Doc
+__all__ = ["Match", "Pipeline", "TokenPattern", "TokenTest", "compile_pattern", "get_pipeline"]
 
-__all__ = ["Match", "Pipeline", "compile_pattern", "get_pipeline"]
-
-GAP_STOP = [".", "!", "?", ";", ","]
+GAP_STOP = frozenset([".", "!", "?", ";", ","])  # a gap or ``*`` never skips these
 NUMBER_WORDS = [
     "a", "an", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
     "twelve", "fifteen", "twenty", "thirty", "forty", "fifty", "hundred", "half", "few", "couple", "several",
 ]  # fmt: skip
-NUMBER_RE = r"^\d+(?:[.,]\d+)*$"
+NUMBER_RE = re.compile(r"^\d+(?:[.,]\d+)*$|^(?:" + "|".join(NUMBER_WORDS) + ")$")
 MAX_EXPANSIONS = 400
-ANCHOR = "anchor"  # metadata on a token spec: (words, prefixes) one of which the token must have
 COMMON = {
     "a", "an", "the", "and", "or", "of", "to", "in", "on", "at", "by", "for", "with", "my", "her", "his", "is",
     "was", "are", "be", "it", "i", "not", "no", "when", "if", "up", "down", "out", "that", "this", "as", "from",
 }  # fmt: skip
 NEGATION_PREFIXES = {"no", "not", "non", "without", "never", "denies", "negative"}
-SENTENCE_END = {".", "!", "?", ";"}
+
+Tokenize = Callable[[str], list[str]]  # text -> the NORMs of its non-space tokens
+
+WORDS, NUMBER, ANY_WORD = "words", "number", "any"
 
 
 class PatternError(ValueError):
@@ -45,18 +57,42 @@ class Match:
     end: int
 
 
-def _word_spec(word: str, macros: dict[str, list[str]], tokenize: Any) -> list[dict[str, Any]]:
-    """Specs for one pattern word (no ``|``): literal (may split into several tokens), ``@macro``,
+@dataclass(frozen=True, slots=True)
+class TokenTest:
+    """What one token of a pattern must be.
+
+    ``words`` / ``prefixes``: the token's NORM is one of the words or starts with one of the
+    prefixes; ``number``: digits ("12", "0.5", "1,000") or a number word; ``any``: any word that is
+    neither whitespace nor one of ``GAP_STOP``. ``optional``: may be skipped. ``gap`` > 0: up to
+    that many ``any`` tokens (``..`` = 3, ``...`` = 6).
+    """
+
+    kind: str
+    words: frozenset[str] = frozenset()
+    prefixes: tuple[str, ...] = ()
+    optional: bool = False
+    gap: int = 0
+
+    def but_optional(self) -> TokenTest:
+        return TokenTest(self.kind, self.words, self.prefixes, True, self.gap)
+
+
+ANY = TokenTest(ANY_WORD)
+NUM = TokenTest(NUMBER)
+
+
+def _word_tests(word: str, macros: dict[str, list[str]], tokenize: Tokenize) -> list[TokenTest]:
+    """Tests for one pattern word (no ``|``): literal (may split into several tokens), ``@macro``,
     ``word*`` prefix, ``NUM``, ``*`` (any word); a trailing ``?`` makes it optional."""
     optional = len(word) > 1 and word.endswith("?")
     if optional:
         word = word[:-1]
     if word == "NUM":
-        spec: dict[str, Any] = {"NORM": {"REGEX": NUMBER_RE + "|^(?:" + "|".join(NUMBER_WORDS) + ")$"}}
+        test = NUM
     elif word == "*":
-        spec = {"IS_SPACE": False, "TEXT": {"NOT_IN": GAP_STOP}}
+        test = ANY
     elif word.startswith("@") or (len(word) > 1 and word.endswith("*")):
-        spec = _set_spec([word], macros, tokenize)
+        test = _set_test((word,), macros, tokenize)
     else:
         norms = tokenize(word.replace("_", " "))
         if not norms:
@@ -64,14 +100,13 @@ def _word_spec(word: str, macros: dict[str, list[str]], tokenize: Any) -> list[d
         if len(norms) > 1:
             if optional:
                 raise PatternError(f"optional word {word!r} splits into {norms}")
-            return [{"NORM": n, ANCHOR: (frozenset([n]), ())} for n in norms]
-        spec = {"NORM": norms[0], ANCHOR: (frozenset([norms[0]]), ())}
-    if optional:
-        spec["OP"] = "?"
-    return [spec]
+            return [TokenTest(WORDS, frozenset([n])) for n in norms]
+        test = TokenTest(WORDS, frozenset(norms))
+    return [test.but_optional() if optional else test]
 
 
-def _set_spec(alts: list[str], macros: dict[str, list[str]], tokenize: Any) -> dict[str, Any]:
+def _set_test(alts: tuple[str, ...], macros: dict[str, list[str]], tokenize: Tokenize) -> TokenTest:
+    """One token that is any of ``alts``: words, ``@macro`` sets, ``prefix*``."""
     words: set[str] = set()
     prefixes: set[str] = set()
     for alt in alts:
@@ -85,20 +120,16 @@ def _set_spec(alts: list[str], macros: dict[str, list[str]], tokenize: Any) -> d
                 prefixes.add(item[:-1].lower())
             else:
                 norms = tokenize(item)
-                if len(norms) == 1:
+                if len(norms) == 1:  # a macro word that splits ("pain-free") can never match one token
                     words.add(norms[0])
-    anchor = (frozenset(words), tuple(sorted(prefixes)))
-    if not prefixes:
-        return {"NORM": {"IN": sorted(words)}, ANCHOR: anchor}
-    parts = [re.escape(w) + "$" for w in sorted(words)] + [re.escape(p) for p in sorted(prefixes)]
-    return {"NORM": {"REGEX": "^(?:" + "|".join(parts) + ")"}, ANCHOR: anchor}
+    return TokenTest(WORDS, frozenset(words), tuple(sorted(prefixes)))
 
 
-def _slot(alts: list[str], macros: dict[str, list[str]], tokenize: Any) -> list[list[dict[str, Any]]]:
-    """The options of one slot: single words merged into one set spec, each longer phrase apart."""
+def _slot(alts: list[str], macros: dict[str, list[str]], tokenize: Tokenize) -> list[list[TokenTest]]:
+    """The options of one slot: single words merged into one set test, each longer phrase apart."""
     singles: list[str] = []
     optional = False
-    options: list[list[dict[str, Any]]] = []
+    options: list[list[TokenTest]] = []
     for alt in alts:
         words = alt.split()
         if len(words) == 1 and "_" not in alt:
@@ -106,20 +137,20 @@ def _slot(alts: list[str], macros: dict[str, list[str]], tokenize: Any) -> list[
             if len(w) > 1 and w.endswith("?"):
                 optional, w = True, w[:-1]
             if w in ("NUM", "*"):
-                options.append(_word_spec(w, macros, tokenize))
+                options.append(_word_tests(w, macros, tokenize))
             elif w.startswith("@") or w.endswith("*") or len(tokenize(w)) == 1:
                 singles.append(w)
             else:
-                options.append(_word_spec(w, macros, tokenize))
+                options.append(_word_tests(w, macros, tokenize))
         else:
-            seq: list[dict[str, Any]] = []
+            seq: list[TokenTest] = []
             for w in words:
-                seq += _word_spec(w, macros, tokenize)
+                seq += _word_tests(w, macros, tokenize)
             options.append(seq)
     if singles:
-        options.insert(0, [_set_spec(singles, macros, tokenize)])
-    if optional:
-        options = [[{**s, "OP": "?"} for s in opt] if len(opt) == 1 else opt for opt in options]
+        options.insert(0, [_set_test(tuple(singles), macros, tokenize)])
+    if optional:  # "a|b?" makes every one-token option optional; a phrase option stays required
+        options = [[opt[0].but_optional()] if len(opt) == 1 else opt for opt in options]
     return options
 
 
@@ -139,39 +170,43 @@ def _segments(raw: list[str]) -> list[list[str] | str]:
     return out
 
 
-def compile_pattern(
-    pattern: str, macros: dict[str, list[str]], tokenize: Any
-) -> list[list[dict[str, Any]]] | None:
-    """Compile one lexicon pattern into spaCy Matcher patterns (``None`` for a plain phrase).
+def _is_special(token: str) -> bool:
+    return (
+        token in ("..", "...", "NUM", "*")
+        or "|" in token
+        or "_" in token
+        or token.startswith("@")
+        or (len(token) > 1 and token.endswith(("?", "*")))
+    )
+
+
+def compile_pattern(pattern: str, macros: dict[str, list[str]], tokenize: Tokenize) -> list[list[TokenTest]] | None:
+    """Compile one lexicon pattern into token patterns (``None`` for a plain phrase).
 
     Within a stretch between gaps, ``|`` separates single words ("pain|ache in the calf" = pain or
     ache, then "in the calf"), unless the stretch is a list of phrases: two or more alternatives with
     several words, one of them in the middle ("flat feet|flat foot|pes planus"), where a leading
     negation is shared ("no numbness|tingling|pins and needles"); ``_`` joins the words of one
     alternative explicitly ("no_feeling|numb"). Alternatives of several words expand into separate
-    Matcher patterns.
+    token patterns.
 
     >>> compile_pattern("calf pain", {}, lambda s: s.split()) is None
     True
-    >>> compile_pattern("pain|ache in the? calf*", {}, lambda s: s.split())[0][0]
-    {'NORM': {'IN': ['ache', 'pain']}}
+    >>> first = compile_pattern("pain|ache in the? calf*", {}, lambda s: s.split())[0]
+    >>> sorted(first[0].words), first[2].optional, first[3].prefixes
+    (['ache', 'pain'], True, ('calf',))
     >>> len(compile_pattern("flat feet|flat foot|pes planus", {}, lambda s: s.split()))
     3
     """
     raw = pattern.split()
     if not raw:
         raise PatternError("empty pattern")
-    special = any(
-        t in ("..", "...", "NUM", "*") or "|" in t or "_" in t or t.startswith("@") or (len(t) > 1 and t.endswith(("?", "*")))
-        for t in raw
-    )
-    if not special:
+    if not any(_is_special(t) for t in raw):
         return None
-    slots: list[list[list[dict[str, Any]]]] = []
+    slots: list[list[list[TokenTest]]] = []
     for seg in _segments(raw):
         if isinstance(seg, str):
-            n = 3 if seg == ".." else 6
-            slots.append([[{"IS_SPACE": False, "TEXT": {"NOT_IN": GAP_STOP}, "OP": f"{{0,{n}}}"}]])
+            slots.append([[TokenTest(ANY_WORD, optional=True, gap=3 if seg == ".." else 6)]])
             continue
         parts = " ".join(seg).split("|")
         multi = [i for i, p in enumerate(parts) if " " in p.strip()]
@@ -185,18 +220,18 @@ def compile_pattern(
         else:
             for tok in seg:
                 slots.append(_slot([a for a in tok.split("|") if a], macros, tokenize))
-    patterns: list[list[dict[str, Any]]] = [[]]
+    patterns: list[list[TokenTest]] = [[]]
     for options in slots:
         patterns = [p + o for p in patterns for o in options]
         if len(patterns) > MAX_EXPANSIONS:
             raise PatternError(f"expands into more than {MAX_EXPANSIONS} patterns")
     out = []
     for p in patterns:
-        if all("OP" in s for s in p):
+        if all(t.optional for t in p):
             continue
-        while p and "OP" in p[0] and p[0]["OP"] != "?":
+        while p and p[0].gap:
             p = p[1:]  # a pattern never starts or ends with a gap
-        while p and "OP" in p[-1] and p[-1]["OP"] != "?":
+        while p and p[-1].gap:
             p = p[:-1]
         out.append(p)
     if not out:
@@ -204,142 +239,222 @@ def compile_pattern(
     return out
 
 
-Anchor = tuple[frozenset[str], tuple[str, ...]]
+@dataclass(frozen=True, slots=True)
+class TokenPattern:
+    """A compiled token pattern, split at its anchor: the tests before it (nearest first) and after."""
+
+    key: str
+    anchor: TokenTest | None  # None: no required word; ``after`` is then the whole pattern
+    before: tuple[TokenTest, ...]
+    after: tuple[TokenTest, ...]
 
 
-def pattern_anchor(specs: list[dict[str, Any]]) -> Anchor | None:
+def anchor_index(tests: list[TokenTest]) -> int | None:
     """The best required token of a pattern to index it by: rarest words, never only stop words.
-    ``None`` when no required token has a word list (the pattern must always run)."""
-    best: Anchor | None = None
+    ``None`` when no required token has a word list (the pattern must be tried everywhere)."""
+    best: int | None = None
     best_score = (2, 10**9)
-    for spec in specs:
-        anchor = spec.get(ANCHOR)
-        op = spec.get("OP")
-        if anchor is None or (op is not None and op != "+"):
+    for i, t in enumerate(tests):
+        if t.kind != WORDS or t.optional or not (t.words or t.prefixes):
             continue
-        words, prefixes = anchor
-        score = (1 if words and words <= COMMON and not prefixes else 0, len(words) + 10 * len(prefixes))
+        score = (1 if t.words <= COMMON and not t.prefixes else 0, len(t.words) + 10 * len(t.prefixes))
         if score < best_score:
-            best, best_score = anchor, score
+            best, best_score = i, score
     return best
 
 
-def _strip(specs: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [{k: v for k, v in s.items() if k != ANCHOR} for s in specs]
+@dataclass
+class _TokenView:
+    """Per-text facts the tests need, computed once per text."""
+
+    norms: list[str]
+    is_number: list[bool]
+    gap_ok: list[bool]  # may be skipped by a gap or matched by ``*``
+
+
+def _view(doc: Doc) -> _TokenView:
+    norms = doc.norms
+    return _TokenView(
+        norms,
+        [NUMBER_RE.search(n) is not None for n in norms],
+        [not t.is_space and t.text not in GAP_STOP for t in doc.tokens],
+    )
+
+
+def _passes(test: TokenTest, i: int, view: _TokenView) -> bool:
+    kind = test.kind
+    if kind == WORDS:
+        n = view.norms[i]
+        return n in test.words or (bool(test.prefixes) and n.startswith(test.prefixes))
+    if kind == NUMBER:
+        return view.is_number[i]
+    return view.gap_ok[i]
+
+
+def _reach(tests: Iterable[TokenTest], pos: int, step: int, limit: int, view: _TokenView) -> set[int]:
+    """Every boundary reachable from boundary ``pos`` by matching ``tests`` one after another,
+    moving right (``step`` = 1, ``limit`` = sentence end) or left (``step`` = -1, ``limit`` =
+    sentence start). Like a regex engine: optional tests and gaps fork the set of positions."""
+    frontier = {pos}
+    for test in tests:
+        reached: set[int] = set()
+        for p in frontier:
+            if test.optional:
+                reached.add(p)
+            if test.gap:
+                q = p
+                for _ in range(test.gap):
+                    tok = q if step > 0 else q - 1
+                    if not (q != limit and view.gap_ok[tok]):
+                        break
+                    q += step
+                    reached.add(q)
+            elif p != limit and _passes(test, p if step > 0 else p - 1, view):
+                reached.add(p + step)
+        if not reached:
+            return reached
+        frontier = reached
+    return frontier
+
+
+def _longest(spans: set[tuple[int, int]]) -> list[tuple[int, int]]:
+    """spaCy's ``greedy="LONGEST"``: longest first (earliest first among equals), never overlapping."""
+    taken: set[int] = set()
+    out = []
+    for s, e in sorted(spans, key=lambda x: (x[1] - x[0], -x[0]), reverse=True):
+        if taken.isdisjoint(range(s, e)):
+            out.append((s, e))
+            taken.update(range(s, e))
+    return out
 
 
 class Pipeline:
-    """Tokenizer + sentence splitter + one PhraseMatcher and one Matcher for the whole lexicon."""
+    """Tokenizer + sentence splitter + the lexicon's phrase table and anchored token patterns."""
 
-    def __init__(self, lexicon: Lexicon) -> None:
-        import spacy
-        from spacy.matcher import Matcher, PhraseMatcher
-
+    def __init__(self, lexicon: Lexicon, tokenizer: Callable[[str], list[Token]]) -> None:
         self.lexicon = lexicon
-        self.nlp: Language = spacy.blank("en")
-        self.phrases = PhraseMatcher(self.nlp.vocab, attr="NORM")
-        self.matchers: dict[str, Matcher] = {}  # one small Matcher per lexicon entry / context rule
-        self.always: list[str] = []  # keys with a pattern that has no anchor word
-        self.by_word: dict[str, set[str]] = {}
-        self.by_prefix: dict[str, set[str]] = {}
+        self._tokenizer = tokenizer
+        self.phrases: dict[tuple[str, ...], set[str]] = {}  # NORMs of a phrase -> keys
+        self.phrase_lengths: dict[str, list[int]] = {}  # first NORM -> lengths of phrases starting with it
+        self.matchers: dict[str, list[TokenPattern]] = {}  # key -> its token patterns
+        self.by_word: dict[str, list[TokenPattern]] = {}  # anchor word -> patterns
+        self.by_prefix: dict[str, list[TokenPattern]] = {}  # anchor prefix -> patterns
+        self.unanchored: list[TokenPattern] = []  # no required word: tried at every token
+        self._candidates: dict[str, tuple[TokenPattern, ...]] = {}  # NORM -> patterns anchored on it
 
-        def norms(text: str) -> list[str]:
-            return [t.norm_ for t in self.nlp.make_doc(text) if not t.is_space]
+        norm_cache: dict[str, list[str]] = {}
 
-        def add(key: str, terms: list[str]) -> None:
-            phrase_docs = []
-            token_patterns = []
-            for term in terms:
-                try:
-                    specs = compile_pattern(term, lexicon.macros, norms)
-                except PatternError as exc:
-                    raise PatternError(f"{key}: {term!r}: {exc}") from None
-                if specs is None:
-                    variants = {term}
-                    if "-" in term:
-                        variants |= {term.replace("-", " "), term.replace("-", "")}
-                    phrase_docs += [self.nlp.make_doc(v) for v in sorted(variants)]
-                else:
-                    token_patterns.extend(specs)
-            if phrase_docs:
-                self.phrases.add(key, phrase_docs)
-            if token_patterns:
-                matcher = Matcher(self.nlp.vocab, validate=True)
-                matcher.add(key, [_strip(p) for p in token_patterns], greedy="LONGEST")
-                self.matchers[key] = matcher
-                anchors = [pattern_anchor(p) for p in token_patterns]
-                if any(a is None for a in anchors):
-                    self.always.append(key)
-                    return
-                for words, prefixes in anchors:  # type: ignore[misc]
-                    for w in words:
-                        self.by_word.setdefault(w, set()).add(key)
-                    for pre in prefixes:
-                        self.by_prefix.setdefault(pre, set()).add(key)
+        def norms(text: str) -> list[str]:  # the same words recur across thousands of patterns
+            hit = norm_cache.get(text)
+            if hit is None:
+                hit = norm_cache[text] = [t.norm for t in tokenizer(text) if not t.is_space]
+            return hit
 
         for i, entry in enumerate(lexicon.entries):
-            add(f"T{i}", entry.terms)
+            self._add(f"T{i}", entry.terms, norms)
         for i, rule in enumerate(lexicon.context):
-            add(f"C{i}", rule.terms)
+            self._add(f"C{i}", rule.terms, norms)
+        self._prefix_lengths = sorted({len(p) for p in self.by_prefix})
+
+    def _add(self, key: str, terms: list[str], norms: Tokenize) -> None:
+        for term in terms:
+            try:
+                compiled = compile_pattern(term, self.lexicon.macros, norms)
+            except PatternError as exc:
+                raise PatternError(f"{key}: {term!r}: {exc}") from None
+            if compiled is None:
+                variants = {term}
+                if "-" in term:
+                    variants |= {term.replace("-", " "), term.replace("-", "")}
+                for v in variants:
+                    phrase = tuple(t.norm for t in self._tokenizer(v))  # space tokens included, as spaCy
+                    if phrase:
+                        self.phrases.setdefault(phrase, set()).add(key)
+                        lengths = self.phrase_lengths.setdefault(phrase[0], [])
+                        if len(phrase) not in lengths:
+                            lengths.append(len(phrase))
+                continue
+            for tests in compiled:
+                a = anchor_index(tests)
+                if a is None:
+                    pattern = TokenPattern(key, None, (), tuple(tests))
+                    self.unanchored.append(pattern)
+                else:
+                    anchor = tests[a]
+                    pattern = TokenPattern(key, anchor, tuple(reversed(tests[:a])), tuple(tests[a + 1 :]))
+                    for w in anchor.words:
+                        self.by_word.setdefault(w, []).append(pattern)
+                    for p in anchor.prefixes:
+                        self.by_prefix.setdefault(p, []).append(pattern)
+                self.matchers.setdefault(key, []).append(pattern)
 
     def parse(self, text: str) -> Doc:
-        doc = self.nlp.make_doc(text)
-        _split_sentences(doc)
-        return doc
+        return Doc(text, self._tokenizer(text))
 
-    def _sentences_by_key(self, doc: Doc) -> dict[str, set[tuple[int, int]]]:
-        """For each matcher whose anchor word (or prefix) occurs, the sentences it occurs in.
-        Patterns never cross a sentence end, so a matcher only needs to run on those sentences."""
-        out: dict[str, set[tuple[int, int]]] = {}
-        cache: dict[str, set[str]] = {}
-        for sent in doc.sents:
-            bounds = (sent.start, sent.end)
-            for tok in sent:
-                n = tok.norm_
-                keys = cache.get(n)
-                if keys is None:
-                    keys = cache[n] = _keys_for_norms({n}, self.by_word, self.by_prefix)
-                for key in keys:
-                    out.setdefault(key, set()).add(bounds)
-        if self.always:
-            every = {(s.start, s.end) for s in doc.sents}
-            for key in self.always:
-                out[key] = every
-        return out
+    def _anchored_on(self, norm: str) -> tuple[TokenPattern, ...]:
+        hit = self._candidates.get(norm)
+        if hit is None:
+            found = dict.fromkeys(self.by_word.get(norm, ()))
+            for k in self._prefix_lengths:
+                if k > len(norm):
+                    break
+                found.update(dict.fromkeys(self.by_prefix.get(norm[:k], ())))
+            hit = tuple(found)
+            if len(self._candidates) > 100_000:  # bound the memo on adversarial input
+                self._candidates.clear()
+            self._candidates[norm] = hit
+        return hit
 
     def matches(self, doc: Doc) -> list[Match]:
-        strings = self.nlp.vocab.strings
-        found = {(strings[m], s, e) for m, s, e in self.phrases(doc)}
-        for key, sentences in self._sentences_by_key(doc).items():
-            matcher = self.matchers[key]
-            for start, end in sentences:
-                found |= {(strings[m], start + s, start + e) for m, s, e in matcher(doc[start:end])}
+        norms = doc.norms
+        found: set[tuple[str, int, int]] = set()
+        n_tokens = len(norms)
+        for i, n in enumerate(norms):  # phrases: anywhere in the text, every occurrence
+            for length in self.phrase_lengths.get(n, ()):
+                if i + length > n_tokens:
+                    continue
+                keys = self.phrases.get(tuple(norms[i : i + length]))
+                if keys:
+                    found.update((k, i, i + length) for k in keys)
+        view = _view(doc)
+        for sent in doc.sents:  # token patterns: within a sentence
+            spans: dict[str, set[tuple[int, int]]] = {}
+            for i in range(sent.start, sent.end):
+                patterns = self._anchored_on(norms[i])
+                if self.unanchored:
+                    patterns = patterns + tuple(self.unanchored)
+                for pat in patterns:
+                    if pat.anchor is None:  # tried as starting at token i
+                        ends = _reach(pat.after, i, 1, sent.end, view)
+                        ends.discard(i)
+                        if ends:
+                            spans.setdefault(pat.key, set()).update((i, e) for e in ends)
+                        continue
+                    if not _passes(pat.anchor, i, view):
+                        continue
+                    ends = _reach(pat.after, i + 1, 1, sent.end, view)
+                    if not ends:
+                        continue
+                    starts = _reach(pat.before, i, -1, sent.start, view)
+                    if starts:
+                        spans.setdefault(pat.key, set()).update((s, e) for s in starts for e in ends)
+            for key, key_spans in spans.items():
+                found.update((key, s, e) for s, e in _longest(key_spans))
         return sorted((Match(k, s, e) for k, s, e in found), key=lambda m: (m.start, m.end, m.key))
 
 
-def _keys_for_norms(norms: set[str], by_word: dict[str, set[str]], by_prefix: dict[str, set[str]]) -> set[str]:
-    keys: set[str] = set()
-    for n in norms:
-        hit = by_word.get(n)
-        if hit:
-            keys |= hit
-        for k in range(1, len(n) + 1):
-            hit = by_prefix.get(n[:k])
-            if hit:
-                keys |= hit
-    return keys
+def _spacy_tokenizer() -> Callable[[str], list[Token]]:
+    import spacy
 
+    nlp = spacy.blank("en")
 
-def _split_sentences(doc: Doc) -> None:
-    """Sentence starts after . ! ? ; and after line breaks (notes are often one finding a line)."""
-    start_next = True
-    for tok in doc:
-        tok.is_sent_start = start_next
-        text = tok.text
-        start_next = text in SENTENCE_END or (tok.is_space and "\n" in text) or text.endswith("\n")
+    def tokenize(text: str) -> list[Token]:
+        return [Token(t.text, t.idx, t.norm_, t.is_space) for t in nlp.make_doc(text)]
+
+    return tokenize
 
 
 @cache
 def get_pipeline() -> Pipeline:
     """The pipeline for the packaged lexicon, built on first use and kept for the process."""
-    return Pipeline(load_lexicon())
+    return Pipeline(load_lexicon(), _spacy_tokenizer())
