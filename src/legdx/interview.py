@@ -51,11 +51,11 @@ __all__ = [
 DEMOGRAPHICS = "demographics"
 RED_FLAG_SCREEN = "red_flag_screen"
 MAX_QUESTIONS = 14  # including age/sex and the red-flag screen
-MIN_GAIN_BITS = 0.04  # below this no question is worth asking
+MIN_GAIN_BITS = 0.1  # below this no question is worth asking
 LEADER_PROBABILITY = 0.75  # a leader at least this likely ...
 LEADER_MARGIN = 0.3  # ... and this far ahead of the runner-up is "clear"
 SETTLED_PROBABILITY = 0.5  # a leader this likely and this far ahead ...
-SETTLED_GAIN_BITS = 0.15  # ... is settled once no question is worth more than this
+SETTLED_GAIN_BITS = 0.35  # ... is settled once no question is worth more than this
 DANGER_DOUBT = (0.1, 0.5)  # a must-not-miss condition in this probability band is still in doubt
 
 QuestionKind = Literal["demographics", "screen", "items", "numbers", "yes_no", "number"]

@@ -1,0 +1,27 @@
+"""Accuracy on the held-out sets written blind to the knowledge base (see tests/data/vignettes/README.md)."""
+
+from __future__ import annotations
+
+from legdx import assess
+from legdx.evaluation import evaluate, read_vignettes
+from legdx.interview import simulate_all
+from legdx.kb.schema import TriageLevel
+
+
+def test_holdout_structured_accuracy_and_interview(ckb, repo):
+    items = read_vignettes(repo / "tests/data/vignettes/holdout_structured.jsonl")
+    report = evaluate(items, ckb, assess).as_dict()
+    assert report["top1"] >= 0.80 and report["top3"] >= 0.93
+    for v in items:
+        if v.gold_triage in (TriageLevel.EMERGENCY, TriageLevel.URGENT):
+            assert assess(v.case, ckb).triage.level.rank >= v.gold_triage.rank, v.id
+    sim = simulate_all(items, ckb)
+    assert sim["questions"]["median"] <= 8 and sim["questions"]["p90"] <= 14
+    assert sim["top3_at_stop"] >= sim["top3_all_findings"] - 0.03
+    assert sim["under_triaged_at_stop"] == 0
+
+
+def test_structured_interview_targets(ckb, repo):
+    sim = simulate_all(read_vignettes(repo / "tests/data/vignettes/structured.jsonl"), ckb)
+    assert sim["questions"]["median"] <= 8 and sim["questions"]["p90"] <= 14
+    assert sim["top3_at_stop"] >= sim["top3_all_findings"] - 0.03
