@@ -167,7 +167,12 @@ class Lexicon(BaseModel):
         return out
 
 
-class _Loader(yaml.SafeLoader):
+# libyaml's parser when PyYAML has it: the pure-Python one spent ~0.2 s of the first text read
+# on these files. Either way the resolvers (what a plain scalar means) are the Python ones below.
+_SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_SafeLoader):  # type: ignore[valid-type,misc]
     """YAML 1.1 without its yes/no/on/off booleans: "no" and "on" are words in a lexicon."""
 
 

@@ -25,6 +25,7 @@ from functools import cache
 
 from legdx.intake.document import Doc, Token
 from legdx.intake.lexicon import Lexicon, load_lexicon
+from legdx.intake.tokenizer import english_tokenizer
 
 __all__ = ["Match", "Pipeline", "TokenPattern", "TokenTest", "compile_pattern", "get_pipeline"]
 
@@ -248,6 +249,10 @@ class TokenPattern:
     before: tuple[TokenTest, ...]
     after: tuple[TokenTest, ...]
 
+    def tests(self) -> list[TokenTest]:
+        """The pattern's tests in text order."""
+        return [*reversed(self.before), *([self.anchor] if self.anchor else []), *self.after]
+
 
 def anchor_index(tests: list[TokenTest]) -> int | None:
     """The best required token of a pattern to index it by: rarest words, never only stop words.
@@ -443,18 +448,7 @@ class Pipeline:
         return sorted((Match(k, s, e) for k, s, e in found), key=lambda m: (m.start, m.end, m.key))
 
 
-def _spacy_tokenizer() -> Callable[[str], list[Token]]:
-    import spacy
-
-    nlp = spacy.blank("en")
-
-    def tokenize(text: str) -> list[Token]:
-        return [Token(t.text, t.idx, t.norm_, t.is_space) for t in nlp.make_doc(text)]
-
-    return tokenize
-
-
 @cache
 def get_pipeline() -> Pipeline:
     """The pipeline for the packaged lexicon, built on first use and kept for the process."""
-    return Pipeline(load_lexicon(), _spacy_tokenizer())
+    return Pipeline(load_lexicon(), english_tokenizer())
