@@ -306,11 +306,10 @@ def _reach(tests: Iterable[TokenTest], pos: int, step: int, limit: int, view: _T
         for p in frontier:
             if test.optional:
                 reached.add(p)
-            if test.gap:
+            if test.gap:  # up to ``gap`` skippable words in a row
                 q = p
                 for _ in range(test.gap):
-                    tok = q if step > 0 else q - 1
-                    if not (q != limit and view.gap_ok[tok]):
+                    if q == limit or not view.gap_ok[q if step > 0 else q - 1]:
                         break
                     q += step
                     reached.add(q)
