@@ -221,11 +221,12 @@ def eval_cmd(
     print(f"under-triaged: {data['under_triaged']}   over-triaged: {data['over_triaged']}   Brier: {data['brier']}")
     if "questions" in data:
         q = data["questions"]
-        print(
-            f"interview: questions median {q['median']}, p90 {q['p90']}, max {q['max']}; "
-            f"top-3 at stop {data['top3_at_stop']:.1%} vs all findings {data['top3_all_findings']:.1%}; "
-            f"under-triaged at stop {data['under_triaged_at_stop']}"
-        )
+        print(f"interview: questions median {q['median']}, p90 {q['p90']}, max {q['max']}")
+        print("                  at stop   all findings")
+        print(f"  top-1           {data['top1_at_stop']:7.1%}   {data['top1_all_findings']:7.1%}")
+        print(f"  top-3           {data['top3_at_stop']:7.1%}   {data['top3_all_findings']:7.1%}")
+        print(f"  triage exact    {data['triage_exact_at_stop']:7.1%}   {data['triage_exact']:7.1%}")
+        print(f"  under-triaged   {data['under_triaged_at_stop']:7d}   {data['under_triaged']:7d}")
     print("per condition (n, top-1, top-3):")
     for cid, s in data["per_condition_sensitivity"].items():
         print(f"  {cid:38s} {s['n']:3d}  {s['top1']:.0%}  {s['top3']:.0%}")

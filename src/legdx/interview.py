@@ -498,7 +498,7 @@ def simulate_all(vignettes: list[Any], ckb: CompiledKB) -> dict[str, Any]:
     from legdx.evaluation import icd_match
 
     counts: list[int] = []
-    top1 = top3 = top3_all = triage_exact = under = n_triage = 0
+    top1 = top3 = top1_all = top3_all = triage_exact = under = n_triage = 0
     for v in vignettes:
         truth = dict(v.case.findings)
         if v.case.text:
@@ -514,7 +514,9 @@ def simulate_all(vignettes: list[Any], ckb: CompiledKB) -> dict[str, Any]:
         hits = [icd_match(c.icd10, v.gold_icd10) for c in at_stop.conditions]
         top1 += any(hits[:1])
         top3 += any(hits[:3])
-        top3_all += any(icd_match(c.icd10, v.gold_icd10) for c in full.conditions[:3])
+        full_hits = [icd_match(c.icd10, v.gold_icd10) for c in full.conditions[:3]]
+        top1_all += any(full_hits[:1])
+        top3_all += any(full_hits)
         if v.gold_triage is not None:
             n_triage += 1
             triage_exact += at_stop.triage.level is v.gold_triage
@@ -526,6 +528,7 @@ def simulate_all(vignettes: list[Any], ckb: CompiledKB) -> dict[str, Any]:
         "questions": {"median": statistics.median(counts), "p90": p90, "max": max(counts)},
         "top1_at_stop": round(top1 / n, 4),
         "top3_at_stop": round(top3 / n, 4),
+        "top1_all_findings": round(top1_all / n, 4),
         "top3_all_findings": round(top3_all / n, 4),
         "triage_exact_at_stop": round(triage_exact / n_triage, 4) if n_triage else 0.0,
         "under_triaged_at_stop": under,
