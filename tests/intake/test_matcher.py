@@ -20,7 +20,6 @@ import pytest
 
 from legdx.intake.lexicon import Entry, Lexicon
 from legdx.intake.pipeline import ANY_WORD, GAP_STOP, NUMBER, NUMBER_RE, Pipeline, TokenTest, get_pipeline
-from legdx.intake.tokenizer import english_tokenizer
 
 DEVSET = Path(__file__).parent.parent / "data" / "vignettes" / "freetext.jsonl"
 
@@ -34,7 +33,7 @@ def _small(*terms: str, macros: dict[str, list[str]] | None = None) -> Pipeline:
         connectors=[],
         reject_units=[],
     )
-    return Pipeline(lex, english_tokenizer())
+    return Pipeline(lex)
 
 
 def _found(pipe: Pipeline, text: str) -> set[tuple[str, int, int]]:

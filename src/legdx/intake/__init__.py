@@ -11,9 +11,9 @@ How it reads, in order:
 1. ``check_text``: empty, whitespace-only, NUL / control-character / binary text is
    :class:`~legdx.errors.InvalidCase` (the Case model already caps the length at
    ``MAX_TEXT_CHARS``).
-2. spaCy's English tokenization (``tokenizer.py``: spaCy's rules, token for token), a line- and
-   punctuation-aware sentence splitter, and a phrase table + anchored token-pattern matcher (spaCy
-   ``PhraseMatcher`` / ``Matcher`` semantics, built for speed) compiled from the lexicon data
+2. spaCy's English tokenizer and its rule-based sentencizer (``spacy.blank("en")``, plus a line
+   break ends a sentence; ``document.py``), then a phrase table + anchored token-pattern matcher
+   (spaCy ``PhraseMatcher`` / ``Matcher`` semantics, built for speed) compiled from the lexicon data
    (``lexicon/*.yaml``: lay and clinical phrases for every finding, drug names by class, concepts
    such as DVT or restless legs whose meaning depends on context). See ``pipeline.py``,
    ``document.py`` and ``lexicon.py``.
@@ -28,23 +28,22 @@ How it reads, in order:
    on walking" keeps the calf pain). Every other mention is kept with ``used=False`` so a person
    can see and correct everything that was read.
 
-Why this stack (STACK.md, "NLP"): spaCy 3.8's blank English tokenizer is offline, needs no model
+Why this stack (STACK.md, "NLP"): spaCy 3.8's blank English pipeline is offline, needs no model
 download, and its ``NORM`` attribute already spells out contractions ("doesn't" = "does not"),
-which makes negation phrases simple to write. Its rules are what the intake uses; its code is not
-imported at run time, because importing spaCy alone cost 1.3-1.9 s of every CLI call with text
-(``tokenizer.py`` says how the two are kept identical).
+which makes negation phrases simple to write. spaCy does the tokenizing and sentence splitting at
+run time; it is imported lazily (only when there is text) and built once per process. The matcher
+is our own (``pipeline.py`` says why: profiling, and a pattern language of our own).
 medspaCy's ConText is the right *algorithm*, but medspaCy 1.3.1 pins spaCy < 3.8 on Python 3.11
 and must be installed with ``--no-deps`` around a metadata conflict (``pip check`` then fails for
 good), drags in PyRuSH / quicksectx / pysimstring / nltk, and costs about 3 s of import time on
 every CLI call that has text. negspacy covers negation only (no history, family or hypothetical)
 and works on ``doc.ents`` with its own term lists. So the ConText algorithm is implemented here in
 about a hundred lines (``context.py``) with its rules as data (``lexicon/context.yaml``, in
-medspaCy's rule format: category, direction, max scope, terminators, pseudo-triggers), and the
-one library the intake follows is spaCy (its tokenizer rules and its matchers' semantics; the
-tests compare against spaCy itself when the ``nlp`` extra is installed).
+medspaCy's rule format: category, direction, max scope, terminators, pseudo-triggers).
 
-Speed (``bench/bench_intake.py``): a 500-word note reads in about 15 ms; the first text read in a
-process also pays about 0.4 s to load the lexicon and compile its patterns.
+Speed (``bench/bench_intake.py``): a 500-word note reads in about 17 ms; the first text read in a
+process also pays about 2 s to build the pipeline (importing spaCy alone is about 1.5 s; building
+its blank English pipeline and compiling the lexicon's patterns about 0.5 s).
 """
 
 from __future__ import annotations

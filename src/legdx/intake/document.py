@@ -1,19 +1,32 @@
-"""The tokenized text the intake works on: tokens, their normal forms, and sentences.
+"""spaCy's English tokenizer and sentencizer, and the small Doc the intake works on.
 
-A deliberately small, plain-Python stand-in for spaCy's ``Doc``: the intake only ever needs each
-token's text, character offset, ``NORM`` (lower case, contractions spelled out) and whether it is
-whitespace, plus sentence bounds. Plain tuples and lists make the matcher's inner loops cheap.
+Text is tokenized by spaCy (``spacy.blank("en")``: its English tokenizer, with the ``NORM`` of
+every token, which lower-cases and spells out contractions, "doesn't" = "does not") and split into
+sentences by spaCy's rule-based ``sentencizer`` (with ";" added to its sentence-ending characters),
+plus one domain rule: a line break ends a sentence, because notes are often one finding a line.
+spaCy is imported only here, only when there is text, and the blank pipeline is built once.
+
+The result is copied into :class:`Doc`, a deliberately small plain-Python structure: the intake only
+ever needs each token's text, character offset, ``NORM`` and whether it is whitespace, plus
+sentence bounds, and plain lists keep the matcher's inner loops cheap (reading ``token.norm_``
+from a spaCy ``Doc`` costs a Cython property and a string-store lookup every time).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import overload
+from functools import cache
+from typing import TYPE_CHECKING, overload
 
-__all__ = ["Doc", "Sentence", "Token", "split_sentences"]
+if TYPE_CHECKING:  # pragma: no cover
+    from spacy.language import Language
+    from spacy.tokens import Doc as SpacyDoc
 
-SENTENCE_END = {".", "!", "?", ";"}
+__all__ = ["Doc", "Sentence", "Token", "english", "parse", "tokenize"]
+
+EXTRA_SENTENCE_END = [";"]  # besides spaCy's sentencizer defaults (. ! ? and their unicode kin)
+MAX_LEXEMES = 300_000  # a long-lived process rebuilds the blank pipeline when its vocabulary grows past this
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,11 +50,11 @@ class Doc:
 
     __slots__ = ("text", "tokens", "norms", "sents")
 
-    def __init__(self, text: str, tokens: list[Token]) -> None:
+    def __init__(self, text: str, tokens: list[Token], sentence_starts: Iterable[int] = (0,)) -> None:
         self.text = text
         self.tokens = tokens
         self.norms = [t.norm for t in tokens]
-        self.sents = split_sentences(tokens)
+        self.sents = _sentences(tokens, sentence_starts)
 
     def __len__(self) -> int:
         return len(self.tokens)
@@ -57,20 +70,52 @@ class Doc:
         return self.tokens[i]
 
 
-def split_sentences(tokens: list[Token]) -> list[Sentence]:
-    """Sentence starts after . ! ? ; and after line breaks (notes are often one finding a line)."""
-    out: list[Sentence] = []
-    start = 0
-    for i, tok in enumerate(tokens):
-        text = tok.text
-        if text in SENTENCE_END or (tok.is_space and "\n" in text) or text.endswith("\n"):
-            out.append(_sentence(tokens, start, i + 1))
-            start = i + 1
-    if start < len(tokens):
-        out.append(_sentence(tokens, start, len(tokens)))
-    return out
+def _sentences(tokens: list[Token], starts: Iterable[int]) -> list[Sentence]:
+    bounds = sorted({s for s in starts if 0 < s < len(tokens)} | {0, len(tokens)})
+    return [_sentence(tokens, a, b) for a, b in zip(bounds, bounds[1:], strict=False) if a < b]
 
 
 def _sentence(tokens: list[Token], start: int, end: int) -> Sentence:
     last = tokens[end - 1]
     return Sentence(start, end, tokens[start].idx, last.idx + len(last.text))
+
+
+@cache
+def english() -> Language:
+    """spaCy's blank English pipeline with its rule-based sentencizer (built once per process)."""
+    try:
+        import spacy
+        from spacy.pipeline import Sentencizer
+    except ModuleNotFoundError as exc:  # pragma: no cover - the nlp extra is part of every install we test
+        raise ModuleNotFoundError(
+            "reading free text needs spaCy: install legdx with the 'nlp' extra (pip install 'legdx[nlp]')"
+        ) from exc
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer", config={"punct_chars": Sentencizer.default_punct_chars + EXTRA_SENTENCE_END})
+    return nlp
+
+
+def _nlp() -> Language:
+    nlp = english()
+    if len(nlp.vocab) > MAX_LEXEMES:  # spaCy's vocabulary keeps every word it has seen: bound it
+        english.cache_clear()
+        nlp = english()
+    return nlp
+
+
+def _tokens(sdoc: SpacyDoc) -> list[Token]:
+    return [Token(t.text, t.idx, t.norm_, t.is_space) for t in sdoc]
+
+
+def tokenize(text: str) -> list[Token]:
+    """spaCy's English tokens of ``text`` (no sentence splitting)."""
+    return _tokens(_nlp().make_doc(text))
+
+
+def parse(text: str) -> Doc:
+    """Tokens and sentences of ``text``: spaCy's sentencizer, and a line break ends a sentence."""
+    sdoc = _nlp()(text)
+    tokens = _tokens(sdoc)
+    starts = [s.start for s in sdoc.sents]
+    starts += [i + 1 for i, t in enumerate(tokens) if t.is_space and "\n" in t.text]
+    return Doc(text, tokens, starts)

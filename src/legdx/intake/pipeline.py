@@ -1,19 +1,25 @@
-"""The lexicon compiled into a fast token matcher, and the tokenizer that feeds it; built once.
+"""The lexicon compiled into a fast token matcher over spaCy's tokens; built once.
 
 Every lexicon pattern (``lexicon.py`` documents the syntax) compiles into one or more *token
 patterns*: a sequence of :class:`TokenTest` (a word set with prefixes, a number, any word, or a gap
 of up to n words; each may be optional). Plain phrases ("calf pain") go into a phrase table keyed by
-their tuple of normal forms instead.
+their tuple of normal forms instead. Text and pattern words are tokenized by spaCy's English
+tokenizer (``document.py``), so a pattern word and the same word in a text always have the same
+``NORM``.
 
-Matching has the semantics of spaCy's ``Matcher`` (every span that a token pattern matches,
-then, per lexicon entry and sentence, the longest non-overlapping spans, ``greedy="LONGEST"``)
-and of its ``PhraseMatcher`` (every occurrence of every phrase in the whole text), but is built for
-this lexicon's shape: thousands of patterns, each with a required word that is usually rare. Each
-token pattern is indexed under the word set of its rarest required token (its *anchor*), so a
-sentence only tries the patterns whose anchor word it contains, and only at that word: the
-pattern's tests are checked outwards from the anchor, left and right. Compared with one spaCy
-``Matcher`` per entry this builds in a fraction of the time (no pattern validation, no per-token
-Python predicates for REGEX / IN specs) and runs some ten times faster on a 500-word note.
+Why not spaCy's ``Matcher`` / ``PhraseMatcher``: this matcher is domain logic for our pattern
+language (alternatives, macros, prefixes, number words, bounded gaps that never cross punctuation),
+not a general tokenizer-level facility, and replacing spaCy's matchers was justified by profiling:
+every build compiled and validated some 7,000 patterns into one ``Matcher`` per lexicon entry, and
+matching (REGEX / IN predicates evaluated per token) took ~120 ms on a 500-word note against
+~15 ms here. The semantics are spaCy's: every span that a token pattern
+matches, then, per lexicon entry and sentence, the longest non-overlapping spans
+(``greedy="LONGEST"``), and every occurrence of every phrase in the whole text, as the
+``PhraseMatcher`` does; ``tests/intake/test_matcher.py`` checks it against spaCy's matchers running
+the same compiled patterns. It is built for this lexicon's shape: thousands of patterns, each with a
+required word that is usually rare. Each token pattern is indexed under the word set of its rarest
+required token (its *anchor*), so a sentence only tries the patterns whose anchor word it contains,
+and only at that word: the pattern's tests are checked outwards from the anchor, left and right.
 """
 
 from __future__ import annotations
@@ -23,9 +29,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
 
-from legdx.intake.document import Doc, Token
+from legdx.intake.document import Doc, parse, tokenize
 from legdx.intake.lexicon import Lexicon, load_lexicon
-from legdx.intake.tokenizer import english_tokenizer
 
 __all__ = ["Match", "Pipeline", "TokenPattern", "TokenTest", "compile_pattern", "get_pipeline"]
 
@@ -333,11 +338,10 @@ def _longest(spans: set[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 class Pipeline:
-    """Tokenizer + sentence splitter + the lexicon's phrase table and anchored token patterns."""
+    """spaCy's tokenizer and sentencizer + the lexicon's phrase table and anchored token patterns."""
 
-    def __init__(self, lexicon: Lexicon, tokenizer: Callable[[str], list[Token]]) -> None:
+    def __init__(self, lexicon: Lexicon) -> None:
         self.lexicon = lexicon
-        self._tokenizer = tokenizer
         self.phrases: dict[tuple[str, ...], set[str]] = {}  # NORMs of a phrase -> keys
         self.phrase_lengths: dict[str, list[int]] = {}  # first NORM -> lengths of phrases starting with it
         self.matchers: dict[str, list[TokenPattern]] = {}  # key -> its token patterns
@@ -351,7 +355,7 @@ class Pipeline:
         def norms(text: str) -> list[str]:  # the same words recur across thousands of patterns
             hit = norm_cache.get(text)
             if hit is None:
-                hit = norm_cache[text] = [t.norm for t in tokenizer(text) if not t.is_space]
+                hit = norm_cache[text] = [t.norm for t in tokenize(text) if not t.is_space]
             return hit
 
         for i, entry in enumerate(lexicon.entries):
@@ -371,7 +375,7 @@ class Pipeline:
                 if "-" in term:
                     variants |= {term.replace("-", " "), term.replace("-", "")}
                 for v in variants:
-                    phrase = tuple(t.norm for t in self._tokenizer(v))  # space tokens included, as spaCy
+                    phrase = tuple(t.norm for t in tokenize(v))  # space tokens included, as spaCy
                     if phrase:
                         self.phrases.setdefault(phrase, set()).add(key)
                         lengths = self.phrase_lengths.setdefault(phrase[0], [])
@@ -393,7 +397,8 @@ class Pipeline:
                 self.matchers.setdefault(key, []).append(pattern)
 
     def parse(self, text: str) -> Doc:
-        return Doc(text, self._tokenizer(text))
+        """spaCy's tokens and sentences of ``text`` (``document.parse``)."""
+        return parse(text)
 
     def _anchored_on(self, norm: str) -> tuple[TokenPattern, ...]:
         hit = self._candidates.get(norm)
@@ -450,4 +455,4 @@ class Pipeline:
 @cache
 def get_pipeline() -> Pipeline:
     """The pipeline for the packaged lexicon, built on first use and kept for the process."""
-    return Pipeline(load_lexicon(), english_tokenizer())
+    return Pipeline(load_lexicon())
