@@ -25,3 +25,12 @@ def test_structured_interview_targets(ckb, repo):
     sim = simulate_all(read_vignettes(repo / "tests/data/vignettes/structured.jsonl"), ckb)
     assert sim["questions"]["median"] <= 8 and sim["questions"]["p90"] <= 14
     assert sim["top3_at_stop"] >= sim["top3_all_findings"] - 0.03
+
+
+def test_dev2_findings_as_structured_cases(ckb, repo):
+    """The findings the third author extracted from freetext_dev2, assessed directly (no intake):
+    a third independent check of the knowledge base and its triage."""
+    items = read_vignettes(repo / "tests/data/vignettes/dev2_structured.jsonl")
+    report = evaluate(items, ckb, assess).as_dict()
+    assert report["top1"] >= 0.85 and report["top3"] >= 0.95
+    assert report["under_triaged"] == 0
