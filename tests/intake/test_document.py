@@ -60,3 +60,10 @@ def test_sentences_end_at_punctuation_semicolons_and_line_breaks():
 def test_empty_text_has_no_tokens_or_sentences():
     doc = parse("")
     assert len(doc) == 0 and doc.sents == []
+
+
+def test_a_unit_that_keeps_its_full_stop_still_ends_the_sentence():
+    text = "He stops after 50 m. Examination: cool foot. Seen by Dr. Smith."
+    doc = parse(text)
+    sents = [text[s.start_char : s.end_char].strip() for s in doc.sents]
+    assert [s for s in sents if s] == ["He stops after 50 m.", "Examination: cool foot.", "Seen by Dr. Smith."]

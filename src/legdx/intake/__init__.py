@@ -21,8 +21,15 @@ How it reads, in order:
    stopped medicines. A historical mention keeps its meaning only for history-like findings (a
    history of diabetes is diabetes; a history of leg swelling is not current swelling) or maps
    through the lexicon (history of DVT -> ``previous_dvt``; mother with RLS -> ``family_history_rls``).
+   A phrase that carries its own negation ("not pregnant") is not flipped by an earlier "no"; a
+   duration before "history of" ("a 3-week history of", "10/7 hx") is the present complaint; a
+   relative *reporting* ("Daughter found an ulcer") is not family history; and when the text is
+   about a relative ("My dad is 82 and ..."), that relative is the patient, not someone else.
+   Blocker phrases take over matches that start or end inside them ("painful period cramps").
 4. Laterality (``laterality.py``), time course (``durations.py``), measured values with units and
-   conversions (``numbers.py``), and age / sex (``demographics.py``).
+   conversions (``numbers.py``), and age / sex (``demographics.py``). Two combinations: an injury
+   anywhere in the text plus pain off the scale, untouched by painkillers or escalating gives
+   ``severe_pain_after_injury`` (inferred); foot drop implies leg weakness (inferred).
 5. One value per finding: measured numbers beat qualitative words, explicit phrases beat inferred
    ones, and among equals a present finding beats an absent one (so "no pain at rest, but calf pain
    on walking" keeps the calf pain). Every other mention is kept with ``used=False`` so a person
@@ -51,6 +58,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from legdx.case import Case, UnderstoodFinding
 from legdx.errors import InvalidCase
@@ -58,12 +66,18 @@ from legdx.intake.demographics import AgeSex, read_age_sex
 from legdx.kb.compile import CompiledKB
 from legdx.kb.schema import Finding, FindingCategory, FindingKind
 
+if TYPE_CHECKING:  # pragma: no cover
+    from legdx.intake.context import Target
+
 __all__ = ["AgeSex", "check_text", "extract", "read_age_sex", "understand"]
 
 HISTORY_LIKE = {FindingCategory.HISTORY, FindingCategory.MEDICATION, FindingCategory.LIFESTYLE}
 ALLOWED_CONTROLS = {"\t", "\n", "\r", "\f", "\v"}
 MALE_CONTRADICTIONS = ("pregnant", "cyclical_with_menstruation")
 FAMILY_FINDINGS = {"family_history_rls"}
+UNAFFIRMED = {"negated", "possible", "hypothetical", "historical", "family", "other"}
+# a present finding that entails another: foot drop is weakness of the leg
+IMPLIES: dict[str, dict[str, bool | float]] = {"foot_drop": {"leg_weakness": True}}
 # priorities: a measured number (3) > an explicit phrase (2) > an inference (1) > a weak inference (0)
 MEASURED, EXPLICIT, INFERRED = 3, 2, 1
 
@@ -131,6 +145,12 @@ def _resolve(
     return out
 
 
+def _covers(blocker: Target, t: Target) -> bool:
+    """A blocker phrase takes over a match that starts or ends inside it: in "painful period cramps"
+    the cramps are period cramps; in "hot day, both calves" the heat is the weather's."""
+    return blocker.start <= t.start < blocker.end or blocker.start < t.end <= blocker.end
+
+
 def _candidates(text: str, findings: Mapping[str, Finding]) -> list[_Candidate]:
     from legdx.intake import durations, laterality
     from legdx.intake.context import Modifier, Target, assign
@@ -146,11 +166,15 @@ def _candidates(text: str, findings: Mapping[str, Finding]) -> list[_Candidate]:
     for s in sents:
         sent_of += [s] * (s.end - s.start)
 
+    demo = read_age_sex(text)
+    subject = demo.subject_span  # "My dad is 82 and ...": the text is about dad, not about someone else
     targets: list[Target] = []
     modifiers: list[Modifier] = []
     for m in pipe.matches(doc):
         idx = int(m.key[1:])
         if m.key[0] == "C":
+            if subject and doc[m.start].idx < subject[1] and subject[0] < doc[m.end - 1].idx + len(doc[m.end - 1].text):
+                continue
             modifiers.append(Modifier(lex.context[idx], m.start, m.end))
             continue
         ss, se = sent_of[m.start].start, sent_of[m.start].end
@@ -166,7 +190,7 @@ def _candidates(text: str, findings: Mapping[str, Finding]) -> list[_Candidate]:
         for t in targets:
             e = lex.entries[t.entry]
             sets = set(e.current) | set(e.historical or {}) | set(e.family)
-            if any(b is not t and b.start <= t.start and t.end <= b.end and sets & set(lex.entries[b.entry].blocks) for b in blockers):
+            if any(b is not t and _covers(b, t) and sets & set(lex.entries[b.entry].blocks) for b in blockers):
                 continue
             kept.append(t)
         targets = kept
@@ -175,12 +199,22 @@ def _candidates(text: str, findings: Mapping[str, Finding]) -> list[_Candidate]:
 
     out: list[_Candidate] = []
     elsewhere: set[int] = set()  # sentences about other people or hypotheticals: no laterality there
+    past: set[int] = set()  # sentences about past history ("a DVT in the left leg 10 years ago")
+    for t in targets:
+        e = lex.entries[t.entry]
+        if t.categories & {"family", "other", "hypothetical"} or any(f in FAMILY_FINDINGS for f in e.current):
+            elsewhere.update(range(t.sent_start, t.sent_end))
+        if "historical" in t.categories:
+            past.update(range(t.sent_start, t.sent_end))
+    text_side = laterality.one_side(doc, elsewhere | past)  # "left" / "right" when only that side is named
+    about_patient: dict[str, list[Target]] = {}  # concept id -> its affirmed mentions about the person now
     for t in targets:
         e = lex.entries[t.entry]
         cs, ce = doc[t.start].idx, doc[t.end - 1].idx + len(doc[t.end - 1].text)
-        if t.categories & {"family", "other", "hypothetical"} or any(f in FAMILY_FINDINGS for f in e.current):
-            elsewhere.update(range(t.sent_start, t.sent_end))
-        if e.special == "swelling":
+        if e.id and not t.categories & UNAFFIRMED:
+            about_patient.setdefault(e.id, []).append(t)
+        ankle_phrase = e.current == {"ankle_swelling": True}  # "pitting oedema", "swollen ankle": which side?
+        if e.special == "swelling" or (ankle_phrase and not t.categories & UNAFFIRMED):
             if t.categories & {"family", "other", "hypothetical", "possible", "historical"}:
                 continue
             if "negated" in t.categories:
@@ -189,11 +223,26 @@ def _candidates(text: str, findings: Mapping[str, Finding]) -> list[_Candidate]:
                 if words & laterality.ANKLE or not words & (laterality.LIMB_SINGULAR | laterality.LIMB_PLURAL):
                     meaning["ankle_swelling"] = False
             else:
-                meaning = laterality.swelling_findings(doc, sent_of[t.start], t.start, t.end)
+                meaning = laterality.swelling_findings(doc, sent_of[t.start], t.start, t.end, text_side)
+                if ankle_phrase and "unilateral_leg_swelling" not in meaning:
+                    meaning = {"ankle_swelling": True}
             out += [_Candidate(f, v, cs, ce, EXPLICIT) for f, v in meaning.items() if f in findings]
             continue
         for fid, value in _resolve(e.current, e.historical, e.family, t.categories, findings).items():
             out.append(_Candidate(fid, value, cs, ce, EXPLICIT))
+            if value is True and fid in IMPLIES:
+                out += [_Candidate(f, v, cs, ce, INFERRED) for f, v in IMPLIES[fid].items() if f in findings]
+
+    # trauma + pain at the top of the scale, untouched by painkillers, or escalating, about the
+    # person now (neither alone): the pain may be out of proportion to the injury
+    injuries, severe = about_patient.get("injury_event", []), about_patient.get("severe_pain_report", [])
+    if injuries and severe and "severe_pain_after_injury" in findings:
+        injured_from = min(t.sent_start for t in injuries)
+        later = [t for t in severe if t.start >= injured_from]
+        if later:
+            t = later[0]
+            cs, ce = doc[t.start].idx, doc[t.end - 1].idx + len(doc[t.end - 1].text)
+            out.append(_Candidate("severe_pain_after_injury", True, cs, ce, INFERRED))
 
     for side in laterality.bilateral_candidates(doc, elsewhere):
         first, last = doc[side.start], doc[side.end - 1]
@@ -207,7 +256,6 @@ def _candidates(text: str, findings: Mapping[str, Finding]) -> list[_Candidate]:
     for r in read_measurements(text, lex):
         out.append(_Candidate(r.finding, r.value, r.start, r.end, MEASURED, r.pick))
 
-    demo = read_age_sex(text)
     if demo.age is not None and demo.age_span is not None:
         out.append(_Candidate("age_years", float(demo.age), *demo.age_span, MEASURED))
     if demo.sex is not None and demo.sex_span is not None:

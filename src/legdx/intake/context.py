@@ -93,10 +93,16 @@ def assign(doc: Doc, targets: list[Target], modifiers: list[Modifier]) -> None:
         and not any(p.start < m.end and m.start < p.end for p in pseudo)
     ]
     stops = sorted({m.start for m in modifiers if m.rule.category == "terminate"})
+    negations = [m for m in live if m.rule.category == "negated"]
     for t in targets:
+        # a phrase that carries its own negation ("not pregnant", "doesn't smoke", "back is fine")
+        # already says its polarity: an earlier "no" in the sentence does not flip it back
+        self_negated = any(t.start <= m.start and m.end <= t.end for m in negations)
         for m in live:
             if m.start < t.end and t.start < m.end:
                 continue  # the modifier is part of the target phrase itself
+            if self_negated and m.rule.category == "negated":
+                continue
             if not (t.sent_start <= m.start < t.sent_end):
                 continue
             if m.rule.only_for and not t.ids & set(m.rule.only_for):

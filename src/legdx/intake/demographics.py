@@ -4,18 +4,24 @@ Regular expressions over the raw text. Age needs an age cue ("years old", "yo", 
 an M/F marker), so durations ("for 3 years") are never read as ages. Sex comes from a sex word
 tied to the age or to "I'm a ...", from a header ("Sex: F"), and, in third-person notes only
 (no "I"/"my"), from the pronouns when they all agree. Mentions about relatives ("my mother, aged
-80") are skipped.
+80") are skipped, except when the whole text is about that relative: a person writing for someone
+else opens with them ("My dad is 82 and wakes most nights...", "my nan is 85. her left leg...",
+"My teenage son plays football"). Then the relative is the patient (``AgeSex.subject_span``): the
+relative word gives the sex and an age tied to it ("is 82", "(70)", ", 70,") the age. Pregnancy
+and periods say female (``female_context``, used by the intake when nothing else gives the sex).
 
 >>> read_age_sex("A 67-year-old man with calf pain")
 AgeSex(age=67, sex='male', age_span=(2, 4), sex_span=(14, 17))
 >>> read_age_sex("F, 54. Legs ache at night.").age, read_age_sex("54F, cramps").sex
 (54, 'female')
+>>> read_age_sex("My dad is 82 and wakes most nights with cramp in his calf.")
+AgeSex(age=82, sex='male', age_span=(10, 12), sex_span=(3, 6))
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 __all__ = ["AgeSex", "read_age_sex"]
@@ -42,12 +48,14 @@ AGE_PATTERNS: list[tuple[re.Pattern[str], int | None, int | None]] = [
     # (regex, age group, sex group)
     (re.compile(r"(?i)\b(\d{1,3})[\s-]*(?:years?|yrs?|y)[\s-]*old(?:[\s,]+(?:\w+[\s,]+){0,2}?" + SEX_WORD + r"\b)?"), 1, 2),
     (re.compile(r"(?i)\b(\d{1,3})\s*(?:yo|y/o|y\.o\.?|yoa)\b(?:[\s,]+(?:\w+\s+){0,2}?" + SEX_WORD + r"\b)?"), 1, 2),
-    (re.compile(r"(?i)\b(\d{1,3})[\s-]*(?:yo|y/o|years?|yrs?)?[\s-]*" + r"(female|male|woman|man|gentleman|lady)\b"), 1, 2),
+    (re.compile(r"(?i)\b(\d{1,3})[\s-]*(?:yo|y/o|years?|yrs?)?(?:[\s-]*|\s*[(,]\s*(?:an?\s+)?)" + r"(female|male|woman|man|gentleman|lady)\b"), 1, 2),
     (re.compile(r"\b(\d{1,3})\s?([MF])\b(?![/\w]|\.\w)"), 1, 2),
     (re.compile(r"(?i)\b(woman|man|female|male|lady|gentleman|girl|boy)\s*(?:,|of|aged)\s*(?:aged\s+)?(\d{1,3})\b(?![\s-]*(?:%|kg|mg|cm|weeks|months|days|hours|minutes|years? ago))"), 2, 1),
     (re.compile(r"\b(\d{1,3})\s*(?:yo|y/o|y\.o\.?|yrs?|y)\s*,?\s*([MF])\b(?![/.\w])"), 1, 2),
     (re.compile(r"(?<![\w/])([MF])\s*[,/]?\s*(\d{1,3})\b(?!\s*(?:%|mg|kg|cm|mm|m\b|/))"), 2, 1),
     (re.compile(r"(?i)\baged?\s*[:=]?\s*(\d{1,3})\b(?!\s*(?:%|mg|kg|weeks|months|days))"), 1, None),
+    # a note that opens "Roofer, 46, working outdoors ..." / "Cyclist, 41, gets cramps ..."
+    (re.compile(r"^\s*(?:an?\s+)?[A-Za-z][\w-]*(?:\s+[\w-]+){0,2},\s*(\d{1,3})\s*,"), 1, None),
     (re.compile(r"(?i)\b(?:he|she|patient|pt|the patient)\s+is\s+(?:now\s+)?(\d{1,3})\b(?![\s-]*(?:%|kg|lbs?|cm|weeks|months|days|hours|minutes))"), 1, None),
     (re.compile(r"(?i)\bI(?:'m|’m|\s+am)\s+(?:now\s+|only\s+|just\s+)?(\d{1,3})\b(?![\s-]*(?:%|kg|lbs?|stone|cm|weeks|months|days|hours|minutes|times|cups|miles|km))"), 1, None),
 ]  # fmt: skip
@@ -62,14 +70,55 @@ SHE = re.compile(r"(?i)\b(she|her|hers|herself)\b")
 HE = re.compile(r"(?i)\b(he|him|his|himself)\b")
 
 
+RELATIVES: dict[str, Sex | None] = {
+    **dict.fromkeys(
+        ["mum", "mom", "mam", "mummy", "mommy", "mother", "nan", "nana", "nanna", "gran", "granny", "grandma",
+         "grandmother", "wife", "daughter", "sister", "aunt", "auntie", "niece", "girlfriend", "stepmother",
+         "stepdaughter"], "female"),
+    **dict.fromkeys(
+        ["dad", "daddy", "father", "grandad", "granddad", "grandpa", "grandfather", "husband", "son", "brother",
+         "uncle", "nephew", "boyfriend", "stepfather", "stepson"], "male"),
+    **dict.fromkeys(["partner", "child", "kid", "friend", "neighbour", "neighbor", "parent"], None),
+}  # fmt: skip
+# "my dad is 82 and ...", "Please help - my 82-year-old nan ...", "My teenage son plays football": the
+# relative opens the text (in its first sentence, before the writer speaks of themself)
+SUBJECT = re.compile(
+    r"(?i)^[^.!?\n]{0,40}?\b(?:my|our)\s+(?:[\w-]+\s+){0,2}?(" + "|".join(RELATIVES) + r")\b"
+)
+SUBJECT_AGE = re.compile(
+    r"(?i)\s*(?:is|was|,|\(|-)\s*(?:now\s+|aged\s+|only\s+|just\s+)?(\d{1,3})\b(?![\s-]*(?:%|kg|lbs?|stone|cm|mg|"
+    r"weeks|months|days|hours|minutes|years?\s+ago|times|miles|km|m\b))"
+)
+PRONOUNS: dict[Sex, re.Pattern[str]] = {
+    "female": re.compile(r"(?i)\b(she|her|hers|herself)\b"),
+    "male": re.compile(r"(?i)\b(he|him|his|himself)\b"),
+}
+# the writer describing their own body or symptoms: then a relative named first is not the patient
+SELF = re.compile(
+    r"(?i)\bI(?:'m|’m|\s+am|\s+have|'ve|’ve|\s+get|\s+got|\s+feel|\s+had|\s+kick|\s+wake|\s+suffer|\s+keep|"
+    r"\s+can't|\s+cannot|\s+can\s+not|\s+need|\s+walk)\b|\bmy\s+(?:legs?|calf|calves|feet|foot|thighs?|toes?|knees?|back|ankles?)\b"
+)
+FEMALE_CONTEXT = re.compile(
+    r"(?i)\b(pregnant|pregnancy|weeks?\s+gestation|my\s+periods?|her\s+periods?|menstruat\w*|menopaus\w*|"
+    r"postmenopausal|midwife|gyn(?:a)?ecolog\w*)\b"
+)
+
+
 @dataclass(frozen=True)
 class AgeSex:
-    """Age in years and sex read from text, with the character spans they came from."""
+    """Age in years and sex read from text, with the character spans they came from.
+
+    ``subject_span``: when the text is written about a relative who is the patient ("my dad is 82"),
+    the span of the relative word (the intake then does not treat that mention as someone else).
+    ``female_context``: the text speaks of the person's pregnancy or periods.
+    """
 
     age: int | None = None
     sex: Sex | None = None
     age_span: tuple[int, int] | None = None
     sex_span: tuple[int, int] | None = None
+    subject_span: tuple[int, int] | None = field(default=None, repr=False)
+    female_context: tuple[int, int] | None = field(default=None, repr=False)
 
 
 def _sex_of(word: str) -> Sex | None:
@@ -85,8 +134,37 @@ def _about_someone_else(text: str, start: int) -> bool:
     return OTHERS.search(text[max(0, start - 30) : start]) is not None
 
 
+def _subject(text: str) -> tuple[tuple[int, int], Sex | None, tuple[int, int] | None, int | None] | None:
+    """The relative a text is about, when it opens with one: (word span, sex, age span, age)."""
+    m = SUBJECT.search(text)
+    if m is None or SELF.search(text):
+        return None
+    sex = RELATIVES[m.group(1).lower()]
+    rest = text[m.end(1) :]
+    a = SUBJECT_AGE.match(rest)
+    age_span = (m.end(1) + a.start(1), m.end(1) + a.end(1)) if a else None
+    age = int(a.group(1)) if a else None
+    before = re.search(r"(?i)\b(\d{1,3})[\s-]*(?:years?|yrs?|y)[\s-]*old\s+(?:[\w-]+\s+)?$", text[: m.start(1)])
+    if age is None and before:  # "my 82-year-old dad"
+        age, age_span = int(before.group(1)), before.span(1)
+    # the rest of the text must go on about them ("... and she can't sit still", "He has a black toe")
+    pronoun = PRONOUNS[sex].search(rest) if sex else (PRONOUNS["female"].search(rest) or PRONOUNS["male"].search(rest))
+    if pronoun is None:
+        return None
+    if sex is None and pronoun is not None:
+        she, he = PRONOUNS["female"].search(rest), PRONOUNS["male"].search(rest)
+        sex = "female" if she and not he else "male" if he and not she else None
+    return m.span(1), sex, age_span, age
+
+
 def read_age_sex(text: str) -> AgeSex:
     """Read the person's age and sex from ``text`` (either may be ``None``). Never raises."""
+    female = FEMALE_CONTEXT.search(text)
+    female_context = female.span() if female else None
+    subject = _subject(text)
+    if subject is not None and not re.search(r"(?i)\bI(?:'m|’m|\s+am)\s+(?:now\s+|only\s+|just\s+|a\s+)?\d", text):
+        span, rel_sex, rel_age_span, rel_age = subject
+        return AgeSex(rel_age, rel_sex, rel_age_span, span if rel_sex else None, span, female_context)
     age: int | None = None
     sex: Sex | None = None
     age_span: tuple[int, int] | None = None
@@ -127,6 +205,8 @@ def read_age_sex(text: str) -> AgeSex:
         tail = re.match(r"[\s,]+(?:[\w-]+\s+){0,3}?" + SEX_WORD + r"\b", text[age_span[1] :], re.IGNORECASE)
         if tail:
             sex, sex_span = _sex_of(tail.group(1)), (age_span[1] + tail.start(1), age_span[1] + tail.end(1))
+    if sex is None and female is not None and not _about_someone_else(text, female.start()):
+        sex, sex_span = "female", female.span()  # "I'm 30 and 28 weeks pregnant", "with my periods"
     if sex is None and not FIRST_PERSON.search(text):
         she = list(SHE.finditer(text))
         he = list(HE.finditer(text))
@@ -134,4 +214,4 @@ def read_age_sex(text: str) -> AgeSex:
             sex, sex_span = "female", she[0].span()
         elif he and not she:
             sex, sex_span = "male", he[0].span()
-    return AgeSex(age=age, sex=sex, age_span=age_span, sex_span=sex_span)
+    return AgeSex(age=age, sex=sex, age_span=age_span, sex_span=sex_span, female_context=female_context)

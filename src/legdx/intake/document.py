@@ -3,7 +3,8 @@
 Text is tokenized by spaCy (``spacy.blank("en")``: its English tokenizer, with the ``NORM`` of
 every token, which lower-cases and spells out contractions, "doesn't" = "does not") and split into
 sentences by spaCy's rule-based ``sentencizer`` (with ";" added to its sentence-ending characters),
-plus one domain rule: a line break ends a sentence, because notes are often one finding a line.
+plus two domain rules: a line break ends a sentence, because notes are often one finding a line, and
+so does a unit that keeps its full stop after a number ("walked 50 m. Examination: ...").
 spaCy is imported only here, only when there is text, and the blank pipeline is built once.
 
 The result is copied into :class:`Doc`, a deliberately small plain-Python structure: the intake only
@@ -118,4 +119,17 @@ def parse(text: str) -> Doc:
     tokens = _tokens(sdoc)
     starts = [s.start for s in sdoc.sents]
     starts += [i + 1 for i, t in enumerate(tokens) if t.is_space and "\n" in t.text]
+    starts += _unit_stops(tokens)
     return Doc(text, tokens, starts)
+
+
+def _unit_stops(tokens: list[Token]) -> list[int]:
+    """Sentence starts after a number's unit that keeps its full stop ("after 50 m. Examination:",
+    "at 3 p.m. He"): spaCy keeps "m." whole, so its sentencizer sees no full stop there."""
+    out = []
+    words = [i for i, t in enumerate(tokens) if not t.is_space]
+    for a, b, c in zip(words, words[1:], words[2:], strict=False):
+        unit, nxt = tokens[b].text, tokens[c].text
+        if tokens[a].text[:1].isdigit() and len(unit) > 1 and unit.endswith(".") and nxt[:1].isupper():
+            out.append(c)
+    return out

@@ -9,7 +9,9 @@
 
 A swelling mention ("swollen", "oedema", "puffy") is resolved against its sentence: a side, a
 comparison ("bigger than the other") or a singular limb -> ``unilateral_leg_swelling``; both
-sides, plural limbs or the ankles -> ``ankle_swelling`` (and not unilateral swelling).
+sides, plural limbs or the ankles -> ``ankle_swelling`` (and not unilateral swelling). The limb
+that counts is the one nearest the swelling word ("my calf is swollen and my feet are cold": the
+calf), and toes never make a limb plural (one foot has five).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # pragma: no cover
     from legdx.intake.document import Doc, Sentence
 
-__all__ = ["Side", "bilateral_candidates", "swelling_findings"]
+__all__ = ["Side", "bilateral_candidates", "one_side", "swelling_findings"]
 
 LIMB_SINGULAR = {
     "leg", "calf", "foot", "thigh", "ankle", "shin", "knee", "toe", "buttock", "hip", "limb", "heel",
@@ -52,6 +54,11 @@ def _limb_after(doc: Doc, i: int, end: int, window: int = 3) -> bool:
     return False
 
 
+def _toes_after(doc: Doc, i: int, end: int) -> bool:
+    """ "both great toes", "both big toes": an examination site, not the side that hurts."""
+    return any(doc[j].norm in ("toes", "toe") for j in range(i + 1, min(end, i + 3)))
+
+
 def _side_at(doc: Doc, i: int, end: int) -> str | None:
     tok = doc[i]
     n = tok.norm
@@ -68,13 +75,18 @@ def _side_at(doc: Doc, i: int, end: int) -> str | None:
     return None
 
 
+EXAM_WORDS = {"reflex", "reflexes", "jerks", "jerk", "pulses", "pulse", "power", "tone", "sensation", "abi", "pressures"}
+
+
 def _explicit(doc: Doc, i: int, end: int) -> bool | None:
     n = doc[i].norm
     if n in BOTH_WORDS:
-        return True
+        # "reflexes symmetrical", "pulses symmetrical": an examination finding, not where it hurts
+        near = {doc[j].norm for j in range(max(0, i - 3), min(len(doc), i + 3))}
+        return None if near & EXAM_WORDS else True
     if n in ONE_WORDS:
         return False
-    if n == "both" and _limb_after(doc, i, end, 3):
+    if n == "both" and _limb_after(doc, i, end, 3) and not _toes_after(doc, i, end):
         return True
     if n in ("left", "right") and i + 2 < end and doc[i + 1].norm in ("and", "&", "/") and doc[i + 2].norm in ("left", "right"):
         return True
@@ -108,22 +120,56 @@ def bilateral_candidates(doc: Doc, skip: set[int]) -> list[Side]:
     return out
 
 
-def swelling_findings(doc: Doc, sent: Sentence, start: int, end: int) -> dict[str, bool]:
-    """What an affirmed swelling mention at tokens [start, end) means, from its sentence."""
+def one_side(doc: Doc, skip: set[int]) -> str | None:
+    """"left" or "right" when the text names only that side of a limb ("left calf", "R leg")."""
+    sides = {
+        side
+        for sent in doc.sents
+        for i in range(sent.start, sent.end)
+        if i not in skip and (side := _side_at(doc, i, sent.end)) is not None
+    }
+    return sides.pop() if len(sides) == 1 else None
+
+
+NOT_A_SIDE_CLUE = {"toes", "toe", "lower", "big", "great"}  # one foot has many toes; "lower leg" says no side
+
+
+def _swollen_limb(doc: Doc, sent: Sentence, start: int, end: int) -> str | None:
+    """The limb word nearest the swelling mention in its sentence ("my calf is swollen": calf)."""
+    best: tuple[int, str] | None = None
+    for i in range(sent.start, sent.end):
+        n = doc[i].norm
+        if (n in LIMB_SINGULAR or n in LIMB_PLURAL) and n not in NOT_A_SIDE_CLUE:
+            dist = start - i if i < start else max(0, i - end + 1)
+            if best is None or dist < best[0]:
+                best = (dist, n)
+    return best[1] if best else None
+
+
+def swelling_findings(
+    doc: Doc, sent: Sentence, start: int, end: int, text_side: str | None = None
+) -> dict[str, bool]:
+    """What an affirmed swelling mention at tokens [start, end) means, from its sentence.
+
+    One side named in the sentence, a comparison ("bigger than the other") or one swollen calf,
+    leg, shin or thigh -> unilateral swelling; both sides or plural limbs -> ankle swelling and not
+    unilateral; ankles or feet -> ankle swelling; no limb named -> unilateral swelling when the text
+    names only one side (``text_side``: "pain in my left leg ... it is swollen"), else ankle swelling.
+    """
     norms = [doc[i].norm for i in range(sent.start, sent.end)]
     words = set(norms)
-    both = bool(words & BOTH_WORDS) or any(_explicit(doc, i, sent.end) for i in range(sent.start, sent.end))
+    both = any(_explicit(doc, i, sent.end) for i in range(sent.start, sent.end))
     one = any(_side_at(doc, i, sent.end) for i in range(sent.start, sent.end)) or bool(words & ONE_WORDS)
-    compare = bool(words & COMPARE) and ("than" in words or "asymmetric" in words or "asymmetry" in words or "circumference" in words)
-    plural = bool(words & LIMB_PLURAL)
-    singular = bool(words & (LIMB_SINGULAR - {"lower", "big", "great"}))
-    ankle = bool(words & ANKLE)
+    compare = bool(words & COMPARE) and (
+        "than" in words or "asymmetric" in words or "asymmetry" in words or "circumference" in words
+    )
     if (one or compare) and not both:
         return {"unilateral_leg_swelling": True}
-    if both or plural:
+    limb = _swollen_limb(doc, sent, start, end)
+    if both or (limb is not None and limb in LIMB_PLURAL):
         return {"ankle_swelling": True, "unilateral_leg_swelling": False}
-    if ankle:
+    if limb is None:
+        return {"unilateral_leg_swelling": True} if text_side else {"ankle_swelling": True}
+    if limb in ANKLE:
         return {"ankle_swelling": True}
-    if singular:
-        return {"unilateral_leg_swelling": True}
-    return {"ankle_swelling": True}
+    return {"unilateral_leg_swelling": True}

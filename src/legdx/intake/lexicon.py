@@ -25,7 +25,8 @@ Pattern syntax (one string per pattern, tokens separated by spaces; words are co
 ``NORM``, which lower-cases and spells out contractions: "doesn't" = "does not"):
 
 - ``word``: that word; ``a|b|c``: any of them; ``walk*``: any word starting with "walk";
-- ``@macro``: any word of a macro set; ``#``: a number (digits or a number word);
+- ``@macro``: any word of a macro set; ``NUM``: a number (digits, a number word, or a clinical
+  duration fraction such as 10/7, 6/12, 2/52); ``*``: any word;
 - a trailing ``?`` makes a token optional (``the?``); ``..`` skips up to 3 words and ``...`` up to
   6 (never across a sentence end);
 - a pattern made only of plain words is a phrase, looked up whole in a table (``pipeline.py``).

@@ -39,7 +39,8 @@ NUMBER_WORDS = [
     "a", "an", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
     "twelve", "fifteen", "twenty", "thirty", "forty", "fifty", "hundred", "half", "few", "couple", "several",
 ]  # fmt: skip
-NUMBER_RE = re.compile(r"^\d+(?:[.,]\d+)*$|^(?:" + "|".join(NUMBER_WORDS) + ")$")
+# digits, a number word, or a clinical duration written as a fraction (10/7 days, 6/12 months, 2/52 weeks)
+NUMBER_RE = re.compile(r"^\d+(?:[.,]\d+)*$|^\d{1,2}/(?:7|12|52)$|^(?:" + "|".join(NUMBER_WORDS) + ")$")
 MAX_EXPANSIONS = 400
 COMMON = {
     "a", "an", "the", "and", "or", "of", "to", "in", "on", "at", "by", "for", "with", "my", "her", "his", "is",
@@ -68,7 +69,8 @@ class TokenTest:
     """What one token of a pattern must be.
 
     ``words`` / ``prefixes``: the token's NORM is one of the words or starts with one of the
-    prefixes; ``number``: digits ("12", "0.5", "1,000") or a number word; ``any``: any word that is
+    prefixes; ``number``: digits ("12", "0.5", "1,000"), a number word or a
+    duration fraction ("6/12"); ``any``: any word that is
     neither whitespace nor one of ``GAP_STOP``. ``optional``: may be skipped. ``gap`` > 0: up to
     that many ``any`` tokens (``..`` = 3, ``...`` = 6).
     """
