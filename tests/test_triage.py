@@ -151,7 +151,9 @@ def test_red_flags_only_raise_triage_on_many_random_cases(ckb):
     import random
 
     kb = ckb.kb
-    binary = sorted(f.id for f in kb.findings.values() if f.kind.value == "binary" and f.category.value != "demographic")
+    binary = sorted(
+        f.id for f in kb.findings.values() if f.kind.value == "binary" and f.category.value != "demographic"
+    )
     flags = sorted(f.id for f in kb.findings.values() if f.red_flag)
     rng = random.Random(20261121)
     for _ in range(600):
@@ -163,7 +165,8 @@ def test_red_flags_only_raise_triage_on_many_random_cases(ckb):
         case = {"age": rng.randint(18, 95), "sex": rng.choice(["female", "male"]), "findings": findings}
         flag = rng.choice(flags)
         levels = {
-            v: assess(parse_case({**case, "findings": {**findings, flag: v}}), ckb).triage.level.rank for v in (True, False)
+            v: assess(parse_case({**case, "findings": {**findings, flag: v}}), ckb).triage.level.rank
+            for v in (True, False)
         }
         unknown = assess(parse_case({**case, "findings": {k: v for k, v in findings.items() if k != flag}}), ckb)
         assert levels[True] >= max(levels[False], unknown.triage.level.rank), (flag, case)

@@ -7,12 +7,11 @@ minute.
 
 from __future__ import annotations
 
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-
 from importlib import resources
 
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from legdx.errors import InvalidCase
 from legdx.intake import check_text, extract, read_age_sex

@@ -61,6 +61,8 @@ def test_spans_point_at_the_text(findings):
 
 
 def test_understand_with_the_real_kb(real_ckb):
-    case = Case(text="67 year old man, calves ache after two blocks, better after standing still for a minute. ABI 0.62.")
+    case = Case(
+        text="67 year old man, calves ache after two blocks, better after standing still for a minute. ABI 0.62."
+    )
     got = {u.finding: u.value for u in understand(case, real_ckb) if u.used}
     assert got["pain_on_walking"] is True and got["relieved_by_rest"] is True and got["abi"] == 0.62

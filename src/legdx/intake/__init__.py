@@ -277,7 +277,10 @@ def _drop_shadowed(cands: list[_Candidate]) -> list[_Candidate]:
 
     def shadowed(c: _Candidate) -> bool:
         return any(
-            o.value != c.value and o.priority >= c.priority and o.start < c.end and c.start < o.end
+            o.value != c.value
+            and o.priority >= c.priority
+            and o.start < c.end
+            and c.start < o.end
             and ((o.end - o.start) > (c.end - c.start) or ((o.end - o.start) == (c.end - c.start) and o.value is False))
             for o in cands
         )
@@ -319,7 +322,9 @@ def extract(text: str, findings: Mapping[str, Finding]) -> list[UnderstoodFindin
         for c in cands:
             value: bool | float = c.value if isinstance(c.value, bool) else float(c.value)
             out.append(
-                UnderstoodFinding(finding=fid, value=value, span=(c.start, c.end), text=text[c.start : c.end], used=c is chosen)
+                UnderstoodFinding(
+                    finding=fid, value=value, span=(c.start, c.end), text=text[c.start : c.end], used=c is chosen
+                )
             )
     out.sort(key=lambda u: (u.span[0], u.span[1], u.finding))
     return out

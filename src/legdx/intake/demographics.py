@@ -28,11 +28,22 @@ __all__ = ["AgeSex", "read_age_sex"]
 
 Sex = Literal["female", "male"]
 
-FEMALE_WORDS = {"woman", "female", "lady", "girl", "f", "mrs", "ms", "miss", "gentlewoman", "mother", "wife", "grandmother"}
+FEMALE_WORDS = {
+    "woman",
+    "female",
+    "lady",
+    "girl",
+    "f",
+    "mrs",
+    "ms",
+    "miss",
+    "gentlewoman",
+    "mother",
+    "wife",
+    "grandmother",
+}
 MALE_WORDS = {"man", "male", "gentleman", "guy", "boy", "m", "mr", "father", "husband", "grandfather", "bloke"}
-SEX_WORD = (
-    r"(woman|female|lady|girl|man|male|gentleman|guy|boy|bloke)"
-)
+SEX_WORD = r"(woman|female|lady|girl|man|male|gentleman|guy|boy|bloke)"
 DECADES = {
     "twenties": 25, "thirties": 35, "forties": 45, "fifties": 55, "sixties": 65, "seventies": 75,
     "eighties": 85, "nineties": 95, "20s": 25, "30s": 35, "40s": 45, "50s": 55, "60s": 65, "70s": 75,
@@ -82,9 +93,7 @@ RELATIVES: dict[str, Sex | None] = {
 }  # fmt: skip
 # "my dad is 82 and ...", "Please help - my 82-year-old nan ...", "My teenage son plays football": the
 # relative opens the text (in its first sentence, before the writer speaks of themself)
-SUBJECT = re.compile(
-    r"(?i)^[^.!?\n]{0,40}?\b(?:my|our)\s+(?:[\w-]+\s+){0,2}?(" + "|".join(RELATIVES) + r")\b"
-)
+SUBJECT = re.compile(r"(?i)^[^.!?\n]{0,40}?\b(?:my|our)\s+(?:[\w-]+\s+){0,2}?(" + "|".join(RELATIVES) + r")\b")
 SUBJECT_AGE = re.compile(
     r"(?i)\s*(?:is|was|,|\(|-)\s*(?:now\s+|aged\s+|only\s+|just\s+)?(\d{1,3})\b(?![\s-]*(?:%|kg|lbs?|stone|cm|mg|"
     r"weeks|months|days|hours|minutes|years?\s+ago|times|miles|km|m\b))"
@@ -192,14 +201,14 @@ def read_age_sex(text: str) -> AgeSex:
             break
     if sex is None:
         for rx in (I_AM_A, HEADER):
-            m = rx.search(text)
-            if m and _sex_of(m.group(1)) is not None:
-                sex, sex_span = _sex_of(m.group(1)), m.span(1)
+            found = rx.search(text)
+            if found and _sex_of(found.group(1)) is not None:
+                sex, sex_span = _sex_of(found.group(1)), found.span(1)
                 break
     if sex is None:
-        m = HONORIFIC.search(text)
-        if m:
-            sex, sex_span = _sex_of(m.group(1)), m.span(1)
+        honorific = HONORIFIC.search(text)
+        if honorific:
+            sex, sex_span = _sex_of(honorific.group(1)), honorific.span(1)
     if sex is None and age_span is not None:
         # "a 67-year-old retired builder ... man" is rare; a sex word right after the age is common
         tail = re.match(r"[\s,]+(?:[\w-]+\s+){0,3}?" + SEX_WORD + r"\b", text[age_span[1] :], re.IGNORECASE)

@@ -21,7 +21,9 @@ __all__ = ["onset_spans"]
 _N = r"(?:\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|twelve|few|a\s+few|a\s+couple\s+of|couple\s+of|several)"
 SUDDEN = [
     re.compile(rf"(?i)\b{_N}\s*(?:minutes?|mins?|hours?|hrs?|h)\s+ago\b"),
-    re.compile(r"(?i)\bsince\s+(?:this\s+(?:morning|afternoon|evening)|last\s+night|earlier\s+today|an?\s+hour|\d+\s*(?:am|pm|o'clock))\b"),
+    re.compile(
+        r"(?i)\bsince\s+(?:this\s+(?:morning|afternoon|evening)|last\s+night|earlier\s+today|an?\s+hour|\d+\s*(?:am|pm|o'clock))\b"
+    ),
     re.compile(r"(?i)\b(?:over|in|within)\s+(?:the\s+)?(?:last|past)\s+(?:few\s+|couple\s+of\s+|\d+\s+)?hours?\b"),
     re.compile(rf"(?i)\b{_N}[\s-]*(?:hours?|hrs?|h)[\s-]+(?:history|of)\b"),
 ]
@@ -29,7 +31,9 @@ CHRONIC = [
     re.compile(rf"(?i)\b(?:for|over)\s+(?:the\s+)?(?:last|past)?\s*{_N}?\s*(?:weeks|months?|years?|yrs)\b"),
     re.compile(rf"(?i)\b{_N}[\s-]*(?:weeks|months?|years?|yrs?)[\s-]+(?:history|of)\b"),
     re.compile(r"(?i)\bfor\s+(?:many\s+|some\s+)?(?:months|years|ages|a\s+long\s+time)\b"),
-    re.compile(r"(?i)\b(?:since|over)\s+(?:last\s+(?:year|summer|winter|spring|autumn|month)|childhood|my\s+(?:teens|twenties|pregnancy))\b"),
+    re.compile(
+        r"(?i)\b(?:since|over)\s+(?:last\s+(?:year|summer|winter|spring|autumn|month)|childhood|my\s+(?:teens|twenties|pregnancy))\b"
+    ),
 ]
 SYMPTOM = re.compile(
     r"(?i)\b(pain|painful|ache|aches|aching|hurt|hurts|cramp|cramps|cramping|tingl\w*|numb\w*|burning|swell\w*|swollen|"

@@ -28,7 +28,22 @@ LIMB_SINGULAR = {
     "leg", "calf", "foot", "thigh", "ankle", "shin", "knee", "toe", "buttock", "hip", "limb", "heel",
     "sole", "extremity", "lle", "rle", "lower", "big", "great", "gastrocnemius", "groin", "popliteal",
 }  # fmt: skip
-LIMB_PLURAL = {"legs", "calves", "feet", "thighs", "ankles", "shins", "knees", "toes", "buttocks", "limbs", "extremities", "heels", "soles", "hips"}
+LIMB_PLURAL = {
+    "legs",
+    "calves",
+    "feet",
+    "thighs",
+    "ankles",
+    "shins",
+    "knees",
+    "toes",
+    "buttocks",
+    "limbs",
+    "extremities",
+    "heels",
+    "soles",
+    "hips",
+}
 ANKLE = {"ankle", "ankles", "pedal", "feet", "foot"}
 SIDE_WORDS = {"left": "left", "right": "right", "lt": "left", "rt": "right", "l": "left", "r": "right"}
 SIDED = {"left-sided": "left", "right-sided": "right"}
@@ -75,7 +90,19 @@ def _side_at(doc: Doc, i: int, end: int) -> str | None:
     return None
 
 
-EXAM_WORDS = {"reflex", "reflexes", "jerks", "jerk", "pulses", "pulse", "power", "tone", "sensation", "abi", "pressures"}
+EXAM_WORDS = {
+    "reflex",
+    "reflexes",
+    "jerks",
+    "jerk",
+    "pulses",
+    "pulse",
+    "power",
+    "tone",
+    "sensation",
+    "abi",
+    "pressures",
+}
 
 
 def _explicit(doc: Doc, i: int, end: int) -> bool | None:
@@ -88,11 +115,21 @@ def _explicit(doc: Doc, i: int, end: int) -> bool | None:
         return False
     if n == "both" and _limb_after(doc, i, end, 3) and not _toes_after(doc, i, end):
         return True
-    if n in ("left", "right") and i + 2 < end and doc[i + 1].norm in ("and", "&", "/") and doc[i + 2].norm in ("left", "right"):
+    if (
+        n in ("left", "right")
+        and i + 2 < end
+        and doc[i + 1].norm in ("and", "&", "/")
+        and doc[i + 2].norm in ("left", "right")
+    ):
         return True
     if n in ("one", "single", "either") and i + 1 < end and doc[i + 1].norm in ("leg", "side", "calf", "foot", "limb"):
         return n == "either" or False
-    if n == "only" and i + 2 < end and doc[i + 1].norm in ("the", "my", "her", "his") and doc[i + 2].norm in ("left", "right"):
+    if (
+        n == "only"
+        and i + 2 < end
+        and doc[i + 1].norm in ("the", "my", "her", "his")
+        and doc[i + 2].norm in ("left", "right")
+    ):
         return False
     return None
 
@@ -121,7 +158,7 @@ def bilateral_candidates(doc: Doc, skip: set[int]) -> list[Side]:
 
 
 def one_side(doc: Doc, skip: set[int]) -> str | None:
-    """"left" or "right" when the text names only that side of a limb ("left calf", "R leg")."""
+    """ "left" or "right" when the text names only that side of a limb ("left calf", "R leg")."""
     sides = {
         side
         for sent in doc.sents
@@ -146,9 +183,7 @@ def _swollen_limb(doc: Doc, sent: Sentence, start: int, end: int) -> str | None:
     return best[1] if best else None
 
 
-def swelling_findings(
-    doc: Doc, sent: Sentence, start: int, end: int, text_side: str | None = None
-) -> dict[str, bool]:
+def swelling_findings(doc: Doc, sent: Sentence, start: int, end: int, text_side: str | None = None) -> dict[str, bool]:
     """What an affirmed swelling mention at tokens [start, end) means, from its sentence.
 
     One side named in the sentence, a comparison ("bigger than the other") or one swollen calf,

@@ -98,7 +98,9 @@ def _build(lexicon: Lexicon) -> _Tables:
     return tuple(out), frozenset(c.lower() for c in lexicon.connectors), _unit_regex(lexicon.reject_units)
 
 
-def _read_one(text: str, pos: int, comp: _Compiled, connectors: frozenset[str], reject: re.Pattern[str]) -> Reading | None:
+def _read_one(
+    text: str, pos: int, comp: _Compiled, connectors: frozenset[str], reject: re.Pattern[str]
+) -> Reading | None:
     a = comp.analyte
     for _ in range(MAX_CONNECTORS + 1):
         num = NUMBER.match(text, pos)
