@@ -17,9 +17,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.intake.test_devset import _same
+from tests.intake.test_devset import score
 
-from legdx.intake import extract, read_age_sex
+from legdx.intake import read_age_sex
 
 DEVSET2 = Path(__file__).parent.parent / "data" / "vignettes" / "freetext_dev2.jsonl"
 PRECISION_FLOOR = 0.84
@@ -33,23 +33,8 @@ def _items() -> list[dict]:
 
 
 def test_finding_precision_and_recall_on_the_second_dev_set(findings):
-    tp = fp = fn = 0
-    misses: list[str] = []
-    for item in _items():
-        got = {u.finding: u.value for u in extract(item["case"]["text"], findings) if u.used}
-        got = {f: v for f, v in got.items() if f not in DEMOGRAPHIC}
-        exp = item["expected_findings"]
-        for f, v in got.items():
-            if f in exp and _same(v, exp[f]):
-                tp += 1
-            else:
-                fp += 1
-                misses.append(f"{item['id']} FP {f}={v} (expected {exp.get(f, 'nothing')})")
-        for f, v in exp.items():
-            if f not in got or not _same(got[f], v):
-                fn += 1
-                if f not in got:
-                    misses.append(f"{item['id']} FN {f}={v}")
+    result = score(findings, _items(), exclude=frozenset(DEMOGRAPHIC))
+    tp, fp, fn, misses = result["tp"], result["fp"], result["fn"], result["misses"]
     precision, recall = tp / (tp + fp), tp / (tp + fn)
     print(f"\nfree-text dev set 2: precision {precision:.3f}, recall {recall:.3f} (TP {tp}, FP {fp}, FN {fn})")
     for m in misses:
