@@ -26,7 +26,7 @@ from pathlib import Path
 
 import httpx
 
-from legdx.web.app import uvicorn_argv
+from legdx.web.app import ServerStartError, spawn_server
 
 REPO = Path(__file__).resolve().parents[1]
 CASES = [
@@ -61,25 +61,11 @@ def free_port() -> int:
 
 def start_server(db_url: str, port: int, log: Path) -> subprocess.Popen[bytes]:
     env = {**os.environ, "LEGDX_DATABASE_URL": db_url, "LEGDX_ENVIRONMENT": "test"}
-    fh = open(log, "wb")  # noqa: SIM115 - lives as long as the server
-    proc = subprocess.Popen(
-        uvicorn_argv("127.0.0.1", port),
-        stdout=fh,
-        stderr=subprocess.STDOUT,
-        env=env,
-        cwd=REPO,
-    )
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit(f"server exited:\n{log.read_text()[-2000:]}")
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                return proc
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    proc.kill()
-    raise SystemExit("server did not start within 90 s")
+    try:
+        proc: subprocess.Popen[bytes] = spawn_server(port=port, env=env, log=log, cwd=REPO)
+    except ServerStartError as exc:
+        raise SystemExit(str(exc)) from None
+    return proc
 
 
 def run(base: str, n: int, concurrency: int) -> tuple[list[float], float]:

@@ -54,6 +54,26 @@ def cli():
     return run_cli
 
 
+# CONTRACT.md, "Assessment (output of --format json)": the keys every door must return.
+CONTRACT_ASSESSMENT_KEYS = frozenset(
+    {
+        "conditions",
+        "triage",
+        "red_flags",
+        "next_tests",
+        "advice",
+        "withheld_advice",
+        "contributing_factors",
+        "disclaimer",
+    }
+)
+
+
+@pytest.fixture(scope="session")
+def contract_keys():
+    return CONTRACT_ASSESSMENT_KEYS
+
+
 @pytest.fixture(scope="session")
 def repo():
     return REPO

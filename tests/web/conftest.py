@@ -13,14 +13,13 @@ import shutil
 import socket
 import subprocess
 import sys
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import pytest
 
-from legdx.web.app import uvicorn_argv
+from legdx.web.app import ServerStartError, spawn_server
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts"
@@ -69,51 +68,30 @@ def _start(db_url: str, tmp: Path, name: str):
         "PYTHONWARNINGS": "ignore",
     }
     log = tmp / f"{name}.log"
-    fh = open(log, "wb")  # noqa: SIM115 - closed below
-    proc = subprocess.Popen(
-        uvicorn_argv("127.0.0.1", port),
-        stdout=fh,
-        stderr=subprocess.STDOUT,
-        env=env,
-        cwd=REPO,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while True:
-        if proc.poll() is not None:
-            fh.close()
-            pytest.fail(f"uvicorn exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
-        try:
-            if httpx.get(base + "/healthz", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        if time.monotonic() > deadline:
-            proc.kill()
-            fh.close()
-            pytest.fail(f"uvicorn did not come up in 90 s:\n{log.read_text()[-3000:]}")
-        time.sleep(0.1)
-    return proc, fh, LiveServer(base_url=base, db_url=db_url, env=env, log=log)
+    try:
+        proc = spawn_server(port=port, env=env, log=log, cwd=REPO)
+    except ServerStartError as exc:
+        pytest.fail(str(exc))
+    return proc, LiveServer(base_url=f"http://127.0.0.1:{port}", db_url=db_url, env=env, log=log)
 
 
-def _stop(proc, fh) -> None:
+def _stop(proc) -> None:
     proc.terminate()
     try:
         proc.wait(timeout=15)
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait()
-    fh.close()
 
 
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("live")
-    proc, fh, server = _start(f"sqlite:///{tmp / 'legdx.db'}", tmp, "uvicorn-sqlite")
+    proc, server = _start(f"sqlite:///{tmp / 'legdx.db'}", tmp, "uvicorn-sqlite")
     try:
         yield server
     finally:
-        _stop(proc, fh)
+        _stop(proc)
 
 
 @pytest.fixture(scope="session")
@@ -132,11 +110,11 @@ def live_server_pg(tmp_path_factory):
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     db_url = make_url(url).set(database=name).render_as_string(hide_password=False)
     tmp = tmp_path_factory.mktemp("live-pg")
-    proc, fh, server = _start(db_url, tmp, "uvicorn-pg")
+    proc, server = _start(db_url, tmp, "uvicorn-pg")
     try:
         yield server
     finally:
-        _stop(proc, fh)
+        _stop(proc)
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
