@@ -5,8 +5,8 @@ fresh SQLite database (or LEGDX_DATABASE_URL / --database-url), warms it up, the
 number of requests from a few client threads and reports requests per second and p50 / p90 / p99
 latency. Every request stores an assessment (durable commit: SQLite WAL with synchronous=FULL).
 
-    .venv/bin/python bench/bench_api.py                     # 2000 requests, concurrency 4
-    .venv/bin/python bench/bench_api.py -n 500 -c 1 --json  # one figure set as JSON
+    .venv/bin/python -m bench.bench_api                     # 2000 requests, concurrency 4
+    .venv/bin/python -m bench.bench_api -n 500 -c 1 --json  # one figure set as JSON
 
 The server and the client share the machine (2 cores here), so the figures are a floor.
 """
@@ -25,8 +25,7 @@ import time
 from pathlib import Path
 
 import httpx
-
-from legdx.web.app import ServerStartError, spawn_server
+from tests.serving import ServerStartError, spawn_server
 
 REPO = Path(__file__).resolve().parents[1]
 CASES = [

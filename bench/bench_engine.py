@@ -1,6 +1,6 @@
 """Engine benchmarks: KB load + compile, one assessment in-process, posterior only, next question.
 
-Run: .venv/bin/python bench/bench_engine.py   (prints a markdown table; figures go in docs/benchmarks.md)
+Run: .venv/bin/python -m bench.bench_engine   (prints a markdown table; figures go in docs/benchmarks.md)
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Intake benchmark: time to read a ~500-word clinical note into findings (issue 5: < 50 ms).
 
-Run: .venv/bin/python bench/bench_intake.py   (prints one results line)
+Run: .venv/bin/python -m bench.bench_intake   (prints one results line)
 
 Reports, in a fresh process:
 - pipeline build: the one-off cost of the first text read, split into importing spaCy, building its
@@ -74,11 +74,11 @@ def main() -> None:
     t1 = time.perf_counter()
     from legdx.intake import extract
     from legdx.intake.document import english
-    from legdx.intake.pipeline import get_pipeline
+    from legdx.intake.matcher import get_matcher
 
     english()
     t2 = time.perf_counter()
-    get_pipeline()
+    get_matcher()
     t3 = time.perf_counter()
     words = len(NOTE.split())
     out = extract(NOTE, findings)  # warm-up

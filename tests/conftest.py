@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from legdx import assess, parse_case
-from legdx.assessment import default_compiled
 from legdx.kb import load_kb
 from legdx.kb.compile import compile_kb
+from legdx.pipeline import default_compiled
 
 DATA = Path(__file__).parent / "data"
 REPO = Path(__file__).parent.parent

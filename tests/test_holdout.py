@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from legdx import assess
-from legdx.evaluation import evaluate, read_vignettes
-from legdx.interview import simulate_all
+from legdx.evaluation import evaluate, read_vignettes, simulate_all
 from legdx.kb.schema import TriageLevel
 
 
 def test_holdout_structured_accuracy_and_interview(ckb, repo):
     items = read_vignettes(repo / "tests/data/vignettes/holdout_structured.jsonl")
-    report = evaluate(items, ckb, assess).as_dict()
+    report = evaluate(items, ckb).as_dict()
     assert report["top1"] >= 0.80 and report["top3"] >= 0.93
     for v in items:
         if v.gold_triage in (TriageLevel.EMERGENCY, TriageLevel.URGENT):
@@ -31,6 +30,6 @@ def test_dev2_findings_as_structured_cases(ckb, repo):
     """The findings the third author extracted from freetext_dev2, assessed directly (no intake):
     a third independent check of the knowledge base and its triage."""
     items = read_vignettes(repo / "tests/data/vignettes/dev2_structured.jsonl")
-    report = evaluate(items, ckb, assess).as_dict()
+    report = evaluate(items, ckb).as_dict()
     assert report["top1"] >= 0.85 and report["top3"] >= 0.95
     assert report["under_triaged"] == 0

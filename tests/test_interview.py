@@ -13,7 +13,8 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, pr
 from legdx import assess
 from legdx.case import Case
 from legdx.errors import InvalidCase
-from legdx.interview import DEMOGRAPHICS, RED_FLAG_SCREEN, InterviewState, answer, next_question, simulate
+from legdx.evaluation import simulate
+from legdx.interview import DEMOGRAPHICS, RED_FLAG_SCREEN, InterviewState, answer, next_question
 
 
 def test_age_and_sex_first_then_red_flag_screen(ckb):
@@ -89,7 +90,7 @@ class InterviewMachine(RuleBasedStateMachine):
 
     def __init__(self):
         super().__init__()
-        from legdx.assessment import default_compiled
+        from legdx.pipeline import default_compiled
 
         self.ckb = default_compiled()
         self.history: list[InterviewState] = []

@@ -23,8 +23,8 @@ def cases(draw, kb):
         findings["ferritin_ug_l"] = draw(st.floats(3, 400))
     sex = draw(st.sampled_from(["female", "male"]))
     if sex == "male":
-        findings.pop("pregnant", None)
-        findings.pop("cyclical_with_menstruation", None)
+        for fid in [f.id for f in kb.findings.values() if f.sex == "female"]:
+            findings.pop(fid, None)
     return {"age": draw(st.integers(18, 95)), "sex": sex, "findings": findings}
 
 
@@ -158,8 +158,8 @@ def test_red_flags_only_raise_triage_on_many_random_cases(ckb):
     rng = random.Random(20261121)
     for _ in range(600):
         findings = {f: rng.random() < 0.5 for f in rng.sample(binary, rng.randint(0, 10))}
-        findings.pop("pregnant", None)
-        findings.pop("cyclical_with_menstruation", None)
+        for fid in [f.id for f in kb.findings.values() if f.sex == "female"]:
+            findings.pop(fid, None)
         if rng.random() < 0.5:
             findings["abi"] = rng.uniform(0.05, 1.6)
         case = {"age": rng.randint(18, 95), "sex": rng.choice(["female", "male"]), "findings": findings}

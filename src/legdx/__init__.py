@@ -6,11 +6,11 @@
 'peripheral_artery_disease'
 """
 
-from legdx.assessment import assess, default_compiled
 from legdx.case import Assessment, Case, parse_case
-from legdx.errors import InvalidCase, KnowledgeBaseError, LegdxError, StoreError, UnknownFinding
-from legdx.kb import KnowledgeBase, load_kb
+from legdx.errors import InvalidCase, KnowledgeBaseError, LegdxError, StoreError, TextReaderUnavailable, UnknownFinding
 from legdx.kb.compile import CompiledKB, compile_kb
+from legdx.kb.load import KnowledgeBase, load_kb
+from legdx.pipeline import assess, default_compiled
 
 __all__ = [
     "Assessment",
@@ -21,6 +21,7 @@ __all__ = [
     "KnowledgeBaseError",
     "LegdxError",
     "StoreError",
+    "TextReaderUnavailable",
     "UnknownFinding",
     "assess",
     "compile_kb",

@@ -1,94 +1,273 @@
-"""The public data types: a Case goes in, an Assessment comes out (CONTRACT.md)."""
+"""The public data types and their one validation: a Case goes in, an Assessment comes out (CONTRACT.md).
+
+Every door (CLI, JSON API, web pages, interviews, evaluation, batch) turns its raw input into a
+:class:`Case` through :func:`parse_case`, which reports *every* problem at once (``field: problem``,
+one per line) and changes nothing. Checks that need the knowledge base (unknown finding ids, wrong
+kinds, values outside a finding's physiological range, contradictions with sex) live here too, in
+:func:`case_problems`, so no door keeps its own copy of a range or a rule. JSON bytes are decoded
+by :func:`decode_json`, the only JSON reader for cases and interview states.
+"""
 
 from __future__ import annotations
 
+import json
 import math
-from typing import Any, Literal
+import unicodedata
+from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field
 
-from legdx.errors import InvalidCase
-from legdx.kb.schema import AdviceTag, TriageLevel
+from legdx.errors import InvalidCase, Problem, UnknownFinding
+from legdx.kb.schema import (
+    AdviceTag,
+    Finding,
+    FindingCategory,
+    FindingKind,
+    TriageLevel,
+)
+
+if TYPE_CHECKING:
+    from legdx.kb.load import KnowledgeBase
 
 __all__ = [
+    "AGE_MAX",
+    "AGE_MIN",
+    "CASE_FIELDS",
+    "MAX_CASE_BYTES",
+    "MAX_TEXT_CHARS",
+    "SEXES",
     "AdviceOut",
+    "Answered",
     "Assessment",
     "Case",
     "ConditionResult",
     "Contribution",
     "NextTest",
+    "SourceOut",
     "Triage",
     "UnderstoodFinding",
     "WithheldAdvice",
+    "age_problem",
+    "case_problems",
+    "check_case",
+    "decode_json",
+    "finding_value_problem",
     "parse_case",
+    "text_problem",
 ]
 
+AGE_MIN, AGE_MAX = 0, 120
+SEXES = ("female", "male")
+CASE_FIELDS = ("age", "sex", "findings", "text")
 MAX_TEXT_CHARS = 20_000
+MAX_CASE_BYTES = 1_000_000
+_ALLOWED_CONTROLS = {"\t", "\n", "\r", "\f", "\v"}
 FindingValue = bool | float
+Sex = Literal["female", "male"]
 
 
 class Case(BaseModel):
     """A person's presentation. ``findings`` maps finding ids to True / False / a measured number;
-    a finding left out is unknown. Validated against the knowledge base by the engine."""
+    a finding left out is unknown. Build it with :func:`parse_case`, which checks everything."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    age: int | None = Field(default=None, ge=0, le=120)
-    sex: Literal["female", "male"] | None = None
+    age: int | None = Field(default=None, ge=AGE_MIN, le=AGE_MAX)
+    sex: Sex | None = None
     findings: dict[str, FindingValue] = Field(default_factory=dict)
     text: str | None = Field(default=None, max_length=MAX_TEXT_CHARS)
 
-    @field_validator("age", mode="before")
-    @classmethod
-    def _age_not_bool(cls, v: Any) -> Any:
-        if isinstance(v, bool) or (isinstance(v, float) and not v.is_integer()):
-            raise ValueError(f"expected a whole number of years, got {v!r}")
-        return v
 
-    @field_validator("findings", mode="before")
-    @classmethod
-    def _values_are_bool_or_number(cls, v: Any) -> Any:
-        if not isinstance(v, dict):
-            raise ValueError(f"expected an object mapping finding ids to values, got {type(v).__name__}")
-        for key, val in v.items():
-            ok = isinstance(val, bool) or (isinstance(val, int | float) and math.isfinite(val))
-            if not ok:
-                raise InvalidCase(f"findings.{key}", f"expected true, false or a number, got {val!r}")
-        return v
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return str(value).lower()
+    return {dict: "an object", list: "a list", str: "a string"}.get(type(value), type(value).__name__)
 
 
-def parse_case(data: Any) -> Case:
-    """Validate raw JSON-like data into a :class:`Case`, raising a one-line :class:`InvalidCase`.
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def age_problem(value: Any) -> str | None:
+    """Why ``value`` is not a valid age, or None.
+
+    >>> age_problem(67), age_problem(300), age_problem(True)
+    (None, '300 is outside 0-120 years', 'expected a whole number of years, got true')
+    """
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        got = _shown(value) if isinstance(value, str) else _json_type(value)
+        return f"expected a whole number of years, got {got}"
+    if isinstance(value, float) and not (math.isfinite(value) and value.is_integer()):
+        return f"expected a whole number of years, got {value!r}"
+    if not AGE_MIN <= value <= AGE_MAX:
+        return f"{value:g} is outside {AGE_MIN}-{AGE_MAX} years"
+    return None
+
+
+def text_problem(value: Any) -> str | None:
+    """Why ``value`` is not a usable free-text description, or None.
+
+    >>> text_problem("calf pain"), text_problem("  ")
+    (None, 'is empty')
+    """
+    if not isinstance(value, str):
+        return f"expected a string, got {_json_type(value)}"
+    if len(value) > MAX_TEXT_CHARS:
+        return f"is longer than {MAX_TEXT_CHARS} characters ({len(value)}); please shorten it"
+    if not value.strip():
+        return "is empty"
+    for i, ch in enumerate(value):
+        cat = unicodedata.category(ch)
+        if (cat == "Cc" and ch not in _ALLOWED_CONTROLS) or cat == "Cs" or ch in ("\ufffe", "\uffff"):
+            return f"contains a control or binary character (U+{ord(ch):04X}) at position {i}; expected plain text"
+    return None
+
+
+def _value_shape_problem(value: Any) -> str | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return None if math.isfinite(value) else f"expected a finite number, got {value!r}"
+    return f"expected true, false or a number, got {_json_type(value) if not isinstance(value, str) else _shown(value)}"
+
+
+def finding_value_problem(finding: Finding, value: bool | float) -> str | None:
+    """Why ``value`` does not suit ``finding`` (kind and physiological range), or None."""
+    if finding.kind is FindingKind.BINARY:
+        return None if isinstance(value, bool) else f"expected true or false, got {value!r}"
+    if isinstance(value, bool):
+        return f"expected a number in {finding.unit}, got {str(value).lower()}"
+    rng = finding.range
+    if rng is not None and not rng.min <= value <= rng.max:
+        return f"{value:g} is outside {rng.min:g}-{rng.max:g} {finding.unit}"
+    return None
+
+
+def case_problems(case: Case, kb: KnowledgeBase) -> list[Problem]:
+    """Problems of a structurally valid case against a knowledge base (empty when it is usable).
+
+    Unknown finding ids, demographics given as findings, a value of the wrong kind or outside the
+    finding's physiological range, and a finding only a female body has (pregnancy, periods) given
+    as present for a male.
+    """
+    problems: list[Problem] = []
+    for fid, value in case.findings.items():
+        field = f"findings.{fid}"
+        finding = kb.findings.get(fid)
+        if finding is None:
+            problems.append((field, "unknown finding id (see `legdx kb export --json` for the list)"))
+        elif finding.category is FindingCategory.DEMOGRAPHIC:
+            problems.append((field, "give this as the case's top-level age or sex, not as a finding"))
+        elif (problem := finding_value_problem(finding, value)) is not None:
+            problems.append((field, problem))
+        elif case.sex == "male" and finding.sex == "female" and value is True:
+            problems.append((field, "true contradicts sex 'male'"))
+    return problems
+
+
+def check_case(case: Case, kb: KnowledgeBase) -> None:
+    """Raise :class:`InvalidCase` listing every problem of ``case`` against ``kb`` (see :func:`case_problems`)."""
+    _raise(case_problems(case, kb), kb)
+
+
+def _raise(problems: list[Problem], kb: KnowledgeBase | None) -> None:
+    if not problems:
+        return
+    first_field = problems[0][0]
+    unknown = kb is not None and first_field.startswith("findings.") and first_field[9:] not in kb.findings
+    raise (UnknownFinding if unknown else InvalidCase).of(problems)
+
+
+def parse_case(data: Any, kb: KnowledgeBase | None = None) -> Case:
+    """Validate raw JSON-like data into a :class:`Case`, reporting every problem at once.
+
+    Args:
+        data: the decoded JSON (a dict with ``age``, ``sex``, ``findings``, ``text``).
+        kb: when given, the case is also checked against it (:func:`case_problems`).
+
+    Raises:
+        InvalidCase: one ``field: problem`` per problem found (UnknownFinding when the first is an
+            unknown finding id).
 
     >>> parse_case({"age": 67, "findings": {"smoker": True}}).age
     67
-    >>> parse_case({"age": "old"})
+    >>> parse_case({"age": "old", "sex": "x"})
     Traceback (most recent call last):
     ...
     legdx.errors.InvalidCase: age: expected a whole number of years, got 'old'
+    sex: expected 'female' or 'male', got 'x'
     """
     if not isinstance(data, dict):
-        raise InvalidCase("case", f"expected a JSON object, got {type(data).__name__}")
-    if isinstance(data.get("age"), str):
-        raise InvalidCase("age", f"expected a whole number of years, got {data['age']!r}")
+        raise InvalidCase("case", f"expected a JSON object, got {_json_type(data)}")
+    problems: list[Problem] = []
+    for key in data:
+        if key not in CASE_FIELDS:
+            problems.append((str(key), "is not a case field (expected age, sex, findings, text)"))
+    age, sex, text = data.get("age"), data.get("sex"), data.get("text")
+    if age is not None and (p := age_problem(age)) is not None:
+        problems.append(("age", p))
+        age = None
+    if sex is not None and sex not in SEXES:
+        problems.append(("sex", f"expected 'female' or 'male', got {_shown(sex)}"))
+        sex = None
+    if text is not None and (p := text_problem(text)) is not None:
+        problems.append(("text", p))
+        text = None
+    raw_findings = data.get("findings", {})
+    findings: dict[str, FindingValue] = {}
+    if isinstance(raw_findings, dict):
+        for fid, value in raw_findings.items():
+            if (p := _value_shape_problem(value)) is not None:
+                problems.append((f"findings.{fid}", p))
+            else:
+                findings[str(fid)] = value
+    else:
+        problems.append(("findings", f"expected an object of finding ids and values, got {_json_type(raw_findings)}"))
+    # The well-formed parts are checked against the knowledge base too, so every problem is reported at once.
+    case = Case(age=None if age is None else int(age), sex=sex, findings=findings, text=text)
+    if kb is not None:
+        problems += case_problems(case, kb)
+    _raise(problems, kb)
+    return case
+
+
+def decode_json(raw: bytes, *, what: str = "case", limit: int = MAX_CASE_BYTES) -> Any:
+    """Decode JSON bytes (a case, a request body, an interview state), as one-line InvalidCase on failure.
+
+    >>> decode_json(b'{"age": 67}')
+    {'age': 67}
+    >>> decode_json(b"[1,")
+    Traceback (most recent call last):
+    ...
+    legdx.errors.InvalidCase: case: not valid JSON (Expecting value at line 1 column 4)
+    """
+    if len(raw) > limit:
+        raise InvalidCase(what, f"is larger than {limit} bytes")
+    if not raw.strip():
+        raise InvalidCase(what, "is empty; expected a JSON object")
     try:
-        return Case.model_validate(data)
-    except InvalidCase:
-        raise
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        field = ".".join(str(p) for p in err["loc"]) or "case"
-        msg = err["msg"].removeprefix("Value error, ")
-        if err["type"] == "extra_forbidden":
-            msg = "is not a case field (expected age, sex, findings, text)"
-        elif err["type"] == "literal_error":
-            msg = f"expected 'female' or 'male', got {err.get('input')!r}"
-        elif err["type"] in ("greater_than_equal", "less_than_equal"):
-            msg = f"{err.get('input')!r} is outside 0-120"
-        raise InvalidCase(field, msg) from None
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InvalidCase(what, "is not UTF-8 text (binary file?)") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InvalidCase(what, f"not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})") from None
+    except RecursionError:
+        raise InvalidCase(what, "JSON is nested too deeply") from None
+    except ValueError as exc:  # an integer too long to convert (more than 4300 digits)
+        raise InvalidCase(what, f"holds a number that cannot be read ({str(exc).split('(')[0].strip()})") from None
+
+
+# ---------------------------------------------------------------- the Assessment (output)
 
 
 class Contribution(BaseModel):
+    """How much one answered finding moved one condition: ``log_odds`` added to its prior log-odds."""
+
     finding: str
     state: str
     label: str
@@ -136,11 +315,33 @@ class WithheldAdvice(BaseModel):
 
 
 class UnderstoodFinding(BaseModel):
+    """A finding read from the free text, with the span it came from; ``used`` is false when an
+    explicit answer overrides it or another mention of the same finding was preferred."""
+
     finding: str
     value: FindingValue
     span: tuple[int, int]
     text: str
     used: bool = True
+
+
+class Answered(BaseModel):
+    """One finding the assessment used, as the person and a clinician would read it."""
+
+    finding: str
+    value: FindingValue
+    label: str  # clinician's words
+    question: str  # the person's words
+    unit: str | None = None
+    from_text: bool = False
+
+
+class SourceOut(BaseModel):
+    """A source cited anywhere in the assessment, with its readable citation."""
+
+    id: str
+    citation: str
+    url: str | None = None
 
 
 class Assessment(BaseModel):
@@ -154,5 +355,8 @@ class Assessment(BaseModel):
     disclaimer: str
     emergency_message: str | None = None
     kb_version: str
+    kb_checksum: str = ""
     case: Case
     understood: list[UnderstoodFinding] = Field(default_factory=list)
+    answered: list[Answered] = Field(default_factory=list)
+    sources: list[SourceOut] = Field(default_factory=list)

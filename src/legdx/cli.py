@@ -27,8 +27,6 @@ app = typer.Typer(
 kb_app = typer.Typer(help="Validate or export the knowledge base.", no_args_is_help=True)
 app.add_typer(kb_app, name="kb")
 
-MAX_CASE_BYTES = 1_000_000
-
 
 class Format(StrEnum):
     json = "json"
@@ -38,20 +36,23 @@ class Format(StrEnum):
 
 
 def fail(message: str) -> NoReturn:
-    """Print one line to stderr and exit 2 (bad input)."""
-    print(f"legdx: error: {message}", file=sys.stderr)
+    """Print the problem(s) to stderr, one line each, and exit 2 (bad input)."""
+    for line in message.splitlines() or [message]:
+        print(f"legdx: error: {line}", file=sys.stderr)
     raise typer.Exit(code=2)
 
 
 @cache
 def _compiled() -> Any:
-    from legdx.assessment import default_compiled
+    from legdx.pipeline import default_compiled
 
     return default_compiled()
 
 
 def read_case_data(source: str) -> Any:
-    """Read a case from a file path or '-' (stdin) and parse its JSON."""
+    """Read a case from a file path or '-' (stdin) and decode its JSON (``legdx.case.decode_json``)."""
+    from legdx.case import MAX_CASE_BYTES, decode_json
+
     try:
         if source == "-":
             raw = sys.stdin.buffer.read(MAX_CASE_BYTES + 1)
@@ -62,30 +63,16 @@ def read_case_data(source: str) -> Any:
         raise InvalidCase(source, "file not found") from None
     except IsADirectoryError:
         raise InvalidCase(source, "is a directory, expected a JSON file") from None
-    if len(raw) > MAX_CASE_BYTES:
-        raise InvalidCase("case", f"larger than {MAX_CASE_BYTES} bytes")
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise InvalidCase("case", "is not UTF-8 text (binary file?)") from None
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InvalidCase("case", f"not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})") from None
+    return decode_json(raw)
 
 
 def run_assessment(data: Any) -> Any:
-    """Validate raw case data and assess it, reading any free text through the intake."""
-    from legdx.assessment import assess
+    """Validate raw case data and assess it through the one pipeline."""
     from legdx.case import parse_case
+    from legdx.pipeline import assess
 
-    case = parse_case(data)
-    understood = None
-    if case.text is not None:
-        from legdx.intake import understand
-
-        understood = understand(case, _compiled())
-    return assess(case, _compiled(), understood=understood)
+    ckb = _compiled()
+    return assess(parse_case(data, ckb.kb), ckb)
 
 
 def render(assessment: Any, fmt: Format) -> str:
@@ -115,7 +102,7 @@ def assess(
     try:
         out = render(run_assessment(read_case_data(case_file)), fmt)
     except LegdxError as exc:
-        fail(str(exc).splitlines()[0])
+        fail(str(exc))
     sys.stdout.write(out if out.endswith("\n") else out + "\n")
 
 
@@ -130,23 +117,20 @@ def kb_check(
     try:
         kb = load_kb(path)
     except KnowledgeBaseError as exc:
-        print(str(exc), file=sys.stderr)
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        print(
+            f"legdx: knowledge base at {path or 'the packaged location'}: {len(exc.problems)} problem(s)",
+            file=sys.stderr,
+        )
         raise typer.Exit(code=2) from None
-    ckb = compile_kb(kb)
-    n_numbers = sum(1 for _ in _evidence(kb))
+    compile_kb(kb)  # a KB that validates must also compile
+    n_numbers = sum(1 for _ in kb.evidence())
     print(
         f"knowledge base {kb.meta.kb_version} OK: {len(kb.conditions)} conditions, {len(kb.findings)} findings, "
         f"{len(kb.tests)} tests, {len(kb.advice)} advice items, {len(kb.triage_rules)} triage rules, "
-        f"{len(kb.sources)} sources, {n_numbers} cited numbers; checksum {ckb.checksum()[:16]}"
+        f"{len(kb.sources)} sources, {n_numbers} cited numbers; checksum {kb.checksum}"
     )
-
-
-def _evidence(kb: Any) -> Any:
-    from legdx.kb.load import _walk_evidence
-
-    for table in (kb.findings, kb.conditions, kb.tests, kb.thresholds):
-        for model in table.values():
-            yield from _walk_evidence(model, "")
 
 
 @kb_app.command("export")
@@ -160,7 +144,7 @@ def kb_export(
     try:
         kb = load_kb(path)
     except KnowledgeBaseError as exc:
-        fail(str(exc).splitlines()[0])
+        fail("\n".join(exc.problems))
     data = {
         "meta": kb.meta.model_dump(mode="json"),
         "conditions": [c.model_dump(mode="json") for c in kb.conditions.values()],
@@ -201,17 +185,16 @@ def eval_cmd(
     interview: Annotated[bool, typer.Option("--interview", help="Play each case as a simulated patient.")] = False,
 ) -> None:
     """Accuracy report on a vignette file: top-1, top-3, triage, calibration and every miss."""
-    from legdx.evaluation import evaluate, read_vignettes
+    from legdx.evaluation import evaluate, read_vignettes, simulate_all
 
+    ckb = _compiled()
     try:
-        items = read_vignettes(vignettes)
-        report = evaluate(items, _compiled(), lambda case, ckb: run_assessment(case.model_dump(exclude_none=True)))
+        items = read_vignettes(vignettes, ckb.kb)
+        report = evaluate(items, ckb)
         if interview:
-            from legdx.interview import simulate_all
-
-            report.extra.update(simulate_all(items, _compiled()))
+            report.extra.update(simulate_all(items, ckb))
     except LegdxError as exc:
-        fail(str(exc).splitlines()[0])
+        fail(str(exc))
     data = report.as_dict()
     if as_json:
         sys.stdout.write(json.dumps(data, indent=2) + "\n")
@@ -220,8 +203,9 @@ def eval_cmd(
     print(f"top-1: {data['top1']:.1%}   top-3: {data['top3']:.1%}   triage exact: {data['triage_exact']:.1%}")
     print(f"under-triaged: {data['under_triaged']}   over-triaged: {data['over_triaged']}   Brier: {data['brier']}")
     if "questions" in data:
-        q = data["questions"]
-        print(f"interview: questions median {q['median']}, p90 {q['p90']}, max {q['max']}")
+        q, a = data["questions"], data["answers"]
+        print(f"interview: screens median {q['median']}, p90 {q['p90']}, max {q['max']}")
+        print(f"           single answers median {a['median']}, p90 {a['p90']}, max {a['max']}")
         print("                  at stop   all findings")
         print(f"  top-1           {data['top1_at_stop']:7.1%}   {data['top1_all_findings']:7.1%}")
         print(f"  top-3           {data['top3_at_stop']:7.1%}   {data['top3_all_findings']:7.1%}")
@@ -273,6 +257,8 @@ def _prompt(console: Any, label: str, why: str) -> str | _Nav:
 
 def _ask(console: Any, q: Any) -> Any:
     """Ask one question in the terminal; returns the response, or a navigation command."""
+    from legdx.case import AGE_MAX, AGE_MIN, age_problem
+
     console.print(f"\n[bold]Question {q.number}[/bold] [dim](at most {q.of_at_most}) {_HELP}[/dim]")
     console.print(q.text)
     if q.kind == "demographics":
@@ -280,10 +266,10 @@ def _ask(console: Any, q: Any) -> Any:
             raw = _prompt(console, "Your age in years (Enter to skip):", q.why)
             if isinstance(raw, _Nav):
                 return raw
-            if raw == "" or (raw.isdigit() and 0 <= int(raw) <= 120):
+            if raw == "" or (raw.isascii() and raw.isdigit() and age_problem(int(raw)) is None):
                 age = int(raw) if raw else None
                 break
-            console.print("  Please type a whole number from 0 to 120, or press Enter to skip.")
+            console.print(f"  Please type a whole number from {AGE_MIN} to {AGE_MAX}, or press Enter to skip.")
         while True:
             raw = _prompt(console, "Sex - female or male (f/m, Enter to skip):", q.why)
             if isinstance(raw, _Nav):
@@ -366,8 +352,8 @@ def interview(
     """Interactive interview in the terminal, one question at a time."""
     from rich.console import Console
 
-    from legdx.assessment import assess as run_assess
     from legdx.interview import InterviewState, answer, next_question
+    from legdx.pipeline import assess as run_assess
     from legdx.report.json import assessment_dict
     from legdx.report.text import render_text
 
@@ -447,7 +433,7 @@ def _open_web_store() -> Any:
     try:
         return open_store(settings.resolved_database_url)
     except LegdxError as exc:
-        fail(str(exc).splitlines()[0])
+        fail(str(exc))
 
 
 @app.command()
@@ -475,7 +461,7 @@ def serve(
     try:
         uvicorn.run(create_app(settings), host=host, port=port, log_level=log_level, proxy_headers=False)
     except LegdxError as exc:
-        fail(str(exc).splitlines()[0])
+        fail(str(exc))
 
 
 @apikey_app.command("create")

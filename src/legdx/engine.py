@@ -22,10 +22,9 @@ from typing import Any
 
 import numpy as np
 
-from legdx.case import Case
-from legdx.errors import InvalidCase, UnknownFinding
+from legdx.case import Case, check_case, finding_value_problem
 from legdx.kb.compile import ABSENT, PRESENT, CompiledKB, FloatArray, IntArray
-from legdx.kb.schema import Finding, FindingCategory, FindingKind
+from legdx.kb.schema import AGE_FINDING, FEMALE_FINDING, Finding, FindingKind
 
 __all__ = [
     "CaseStates",
@@ -74,63 +73,37 @@ def band_of(finding: Finding, value: float) -> str:
     return finding.bands[-1].id
 
 
-def _check_value(finding: Finding, field: str, value: bool | float) -> None:
-    if finding.kind is FindingKind.BINARY:
-        if not isinstance(value, bool):
-            raise InvalidCase(field, f"expected true or false, got {value!r}")
-        return
-    if isinstance(value, bool):
-        raise InvalidCase(field, f"expected a number in {finding.unit}, got {str(value).lower()}")
-    rng = finding.range
-    assert rng is not None  # numeric findings always have a range (schema)
-    if not rng.min <= value <= rng.max:
-        raise InvalidCase(field, f"{value:g} is outside {rng.min:g}-{rng.max:g} {finding.unit}")
-
-
 def resolve_states(case: Case, ckb: CompiledKB, extra: dict[str, bool | float] | None = None) -> CaseStates:
-    """Validate a case against the knowledge base and map it to states.
+    """Check a case against the knowledge base and map it to states.
 
     Args:
         case: the validated case.
         ckb: the compiled knowledge base.
-        extra: findings read from free text; explicit ``case.findings`` win over them.
+        extra: findings read from free text; explicit ``case.findings`` win over them, and a text
+            value that would be bad input (out of range, or contradicting the case's sex) is ignored.
 
     Raises:
-        UnknownFinding: a finding id the KB does not define.
-        InvalidCase: a wrong type, an out-of-range number, a demographic given as a finding, or a
-            contradiction (pregnant with sex male).
+        InvalidCase: every problem :func:`legdx.case.case_problems` finds, at once.
     """
     kb = ckb.kb
-    values: dict[str, bool | float] = {}
-    for fid, value in case.findings.items():
-        field = f"findings.{fid}"
-        finding = kb.findings.get(fid)
-        if finding is None:
-            raise UnknownFinding(field, "unknown finding id (see `legdx kb export --json` for the list)")
-        if finding.category is FindingCategory.DEMOGRAPHIC:
-            raise InvalidCase(field, "give this as the case's top-level age or sex, not as a finding")
-        _check_value(finding, field, value)
-        values[fid] = value
+    check_case(case, kb)
+    values: dict[str, bool | float] = dict(case.findings)
     for fid, value in (extra or {}).items():
-        if fid in kb.findings and fid not in values:
-            try:  # text-derived values get the same checks; ones that fail are ignored, not fatal
-                _check_value(kb.findings[fid], f"text.{fid}", value)
-            except InvalidCase:
-                continue
-            values[fid] = value
-    if case.sex == "male" and values.get("pregnant") is True:
-        raise InvalidCase("findings.pregnant", "true contradicts sex 'male'")
-    if case.sex == "male" and values.get("cyclical_with_menstruation") is True:
-        raise InvalidCase("findings.cyclical_with_menstruation", "true contradicts sex 'male'")
-    if case.age is not None and "age_years" in kb.findings:
-        values["age_years"] = float(case.age)
+        finding = kb.findings.get(fid)
+        if finding is None or fid in values or finding_value_problem(finding, value) is not None:
+            continue
+        if case.sex == "male" and finding.sex == "female":
+            continue
+        values[fid] = value
+    if case.age is not None and AGE_FINDING in kb.findings:
+        values[AGE_FINDING] = float(case.age)
     female: bool | None = None if case.sex is None else case.sex == "female"
-    if female is None and isinstance(values.get("female_sex"), bool):
-        female = bool(values["female_sex"])  # sex read from free text
-    if female is None and (values.get("pregnant") is True or values.get("cyclical_with_menstruation") is True):
+    if female is None and isinstance(values.get(FEMALE_FINDING), bool):
+        female = bool(values[FEMALE_FINDING])  # sex read from free text
+    if female is None and any(v is True and kb.findings[f].sex == "female" for f, v in values.items()):
         female = True
-    if female is not None and "female_sex" in kb.findings:
-        values["female_sex"] = female
+    if female is not None and FEMALE_FINDING in kb.findings:
+        values[FEMALE_FINDING] = female
 
     idx: list[int] = []
     bands: dict[str, str] = {}

@@ -1,4 +1,4 @@
-"""Accuracy of legdx on a vignette file (CONTRACT.md, "Vignette file").
+"""Accuracy of legdx on a vignette file (CONTRACT.md, "Vignette file"), and simulated people.
 
 Each line: ``{"id", "case", "gold_icd10": [...], "gold_triage"?}``. A condition counts as the gold
 diagnosis when one of its ICD-10-CM codes and one gold code are equal or one is a prefix of the
@@ -8,18 +8,35 @@ other (so ``I70.21`` matches ``I70.213`` and ``T79.A2`` matches ``T79.A21XA``).
 from __future__ import annotations
 
 import json
+import statistics
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from legdx.case import Assessment, Case, parse_case
-from legdx.errors import InvalidCase
-from legdx.kb.compile import CompiledKB
-from legdx.kb.schema import TriageLevel
+import numpy as np
 
-__all__ = ["EvalReport", "Vignette", "evaluate", "icd_match", "read_vignettes"]
+from legdx.case import Assessment, Case, FindingValue, parse_case
+from legdx.errors import InvalidCase
+from legdx.interview import InterviewState, Question, answer, next_question
+from legdx.kb.compile import CompiledKB
+from legdx.kb.load import KnowledgeBase
+from legdx.kb.schema import AGE_FINDING, FEMALE_FINDING, TriageLevel
+from legdx.pipeline import assess, read_text
+
+__all__ = [
+    "EvalReport",
+    "SimulationResult",
+    "Vignette",
+    "answers_asked",
+    "evaluate",
+    "icd_match",
+    "read_vignettes",
+    "respond",
+    "simulate",
+    "simulate_all",
+]
 
 
 def _norm(code: str) -> str:
@@ -46,8 +63,11 @@ class Vignette:
     raw: dict[str, Any] = field(default_factory=dict)
 
 
-def read_vignettes(path: Path) -> list[Vignette]:
-    """Parse a JSONL vignette file; bad lines raise InvalidCase naming the line and the field."""
+def read_vignettes(path: Path, kb: KnowledgeBase | None = None) -> list[Vignette]:
+    """Parse a JSONL vignette file; bad lines raise InvalidCase naming the line and the field.
+
+    With ``kb`` each case is also checked against it, so a bad case is named by its line.
+    """
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -72,9 +92,9 @@ def read_vignettes(path: Path) -> list[Vignette]:
         if tri is not None and tri not in {t.value for t in TriageLevel}:
             raise InvalidCase(f"{where}: gold_triage", f"expected emergency, urgent, soon or routine, got {tri!r}")
         try:
-            case = parse_case(obj.get("case"))
+            case = parse_case(obj.get("case"), kb)
         except InvalidCase as exc:
-            raise InvalidCase(f"{where}: case.{exc.field}", exc.problem) from None
+            raise exc.within(f"{where}: case.") from None
         out.append(Vignette(str(obj.get("id", n)), case, gold, TriageLevel(tri) if tri else None, n, obj))
     if not out:
         raise InvalidCase(str(path), "contains no vignettes")
@@ -167,12 +187,90 @@ def score(report: EvalReport, v: Vignette, a: Assessment) -> None:
         )
 
 
-def evaluate(
-    vignettes: list[Vignette],
-    ckb: CompiledKB,
-    assess_fn: Callable[[Case, CompiledKB], Assessment],
-) -> EvalReport:
+def evaluate(vignettes: list[Vignette], ckb: CompiledKB) -> EvalReport:
+    """Assess every vignette through the pipeline and score it."""
     report = EvalReport()
     for v in vignettes:
-        score(report, v, assess_fn(v.case, ckb))
+        score(report, v, assess(v.case, ckb))
     return report
+
+
+# ---------------------------------------------------------------- simulated people (legdx eval --interview)
+
+
+def respond(question: Question, truth: dict[str, FindingValue], age: int | None, sex: str | None) -> Any:
+    """How a simulated person who knows only ``truth`` answers (don't know for everything else)."""
+    if question.kind == "demographics":
+        return {"age": age, "sex": sex}
+    if question.kind in ("screen", "items", "numbers"):
+        return {item.finding: truth.get(item.finding) for item in question.items}
+    return truth.get(question.finding or "")
+
+
+def answers_asked(question: Question) -> int:
+    """Single answers a question asks for: one per checklist item, two for age and sex."""
+    if question.kind == "demographics":
+        return 2
+    return len(question.items) if question.kind in ("screen", "items", "numbers") else 1
+
+
+@dataclass(frozen=True)
+class SimulationResult:
+    questions: int  # screens shown
+    answers: int  # single answers asked for
+    state: InterviewState
+
+
+def simulate(case: Case, ckb: CompiledKB, truth: dict[str, FindingValue] | None = None) -> SimulationResult:
+    """Play one case as a simulated person through the interview; returns what was asked and the final state."""
+    known = dict(case.findings) if truth is None else truth
+    state = InterviewState()
+    answers = 0
+    while (q := next_question(state, ckb)) is not None:
+        answers += answers_asked(q)
+        state = answer(state, q.id, respond(q, known, case.age, case.sex), ckb)
+    return SimulationResult(questions=len(state.asked), answers=answers, state=state)
+
+
+def _spread(values: list[int]) -> dict[str, float]:
+    ordered = sorted(values)
+    p90 = ordered[min(len(ordered) - 1, int(np.ceil(0.9 * len(ordered))) - 1)]
+    return {"median": statistics.median(ordered), "p90": p90, "max": ordered[-1]}
+
+
+def simulate_all(vignettes: list[Vignette], ckb: CompiledKB) -> dict[str, Any]:
+    """Interview statistics over vignettes (the keys ``legdx eval --interview`` reports)."""
+    screens: list[int] = []
+    answers: list[int] = []
+    top1 = top3 = top1_all = top3_all = triage_exact = under = n_triage = 0
+    for v in vignettes:
+        truth = dict(v.case.findings)
+        for u in read_text(v.case, ckb):
+            if u.used and u.finding not in truth and u.finding not in (AGE_FINDING, FEMALE_FINDING):
+                truth[u.finding] = u.value
+        sim = simulate(v.case, ckb, truth)
+        screens.append(sim.questions)
+        answers.append(sim.answers)
+        at_stop = assess(sim.state.to_case(), ckb)
+        full = assess(Case(age=v.case.age, sex=v.case.sex, findings=truth), ckb)
+        hits = [icd_match(c.icd10, v.gold_icd10) for c in at_stop.conditions]
+        top1 += any(hits[:1])
+        top3 += any(hits[:3])
+        full_hits = [icd_match(c.icd10, v.gold_icd10) for c in full.conditions[:3]]
+        top1_all += any(full_hits[:1])
+        top3_all += any(full_hits)
+        if v.gold_triage is not None:
+            n_triage += 1
+            triage_exact += at_stop.triage.level is v.gold_triage
+            under += at_stop.triage.level.rank < v.gold_triage.rank
+    n = len(vignettes)
+    return {
+        "questions": _spread(screens),
+        "answers": _spread(answers),
+        "top1_at_stop": round(top1 / n, 4),
+        "top3_at_stop": round(top3 / n, 4),
+        "top1_all_findings": round(top1_all / n, 4),
+        "top3_all_findings": round(top3_all / n, 4),
+        "triage_exact_at_stop": round(triage_exact / n_triage, 4) if n_triage else 0.0,
+        "under_triaged_at_stop": under,
+    }

@@ -16,7 +16,6 @@ before, so ``back()`` restores the previous state exactly.
 
 from __future__ import annotations
 
-import statistics
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, Literal
@@ -38,12 +37,8 @@ __all__ = [
     "Item",
     "Question",
     "answer",
-    "SimulationResult",
     "next_question",
     "question_findings",
-    "respond",
-    "simulate",
-    "simulate_all",
     "stop_reason",
     "validate_state",
 ]
@@ -119,7 +114,10 @@ class InterviewState:
         if not isinstance(asked, list) or not all(isinstance(a, str) for a in asked):
             raise InvalidCase("asked", "expected a list of question ids")
         known = {k: v for k, v in answers.items() if v is not None}
-        case = Case.model_validate({"age": data.get("age"), "sex": data.get("sex"), "findings": known})
+        try:
+            case = parse_case({"age": data.get("age"), "sex": data.get("sex"), "findings": known})
+        except InvalidCase as exc:  # the answers live under "answers" in a state, not "findings"
+            raise InvalidCase.of([(f.replace("findings.", "answers.", 1), p) for f, p in exc.problems]) from None
         return cls(age=case.age, sex=case.sex, answers=tuple(answers.items()), asked=tuple(asked))
 
 
@@ -462,74 +460,3 @@ def answer(state: InterviewState, qid: str, response: Any, ckb: CompiledKB) -> I
     )
     resolve_states(candidate.to_case(), ckb)  # validates ranges and contradictions before accepting
     return candidate
-
-
-# ---------------------------------------------------------------- simulated patients (legdx eval --interview)
-
-
-def respond(question: Question, truth: dict[str, FindingValue], age: int | None, sex: str | None) -> Any:
-    """How a simulated patient who knows only ``truth`` answers (don't know for everything else)."""
-    if question.kind == "demographics":
-        return {"age": age, "sex": sex}
-    if question.kind in ("screen", "items", "numbers"):
-        return {item.finding: truth.get(item.finding) for item in question.items}
-    assert question.finding is not None
-    return truth.get(question.finding)
-
-
-@dataclass(frozen=True)
-class SimulationResult:
-    questions: int
-    state: InterviewState
-
-
-def simulate(case: Case, ckb: CompiledKB, truth: dict[str, FindingValue] | None = None) -> SimulationResult:
-    """Play one case as a simulated patient; returns the number of questions and the final state."""
-    known = dict(case.findings) if truth is None else truth
-    state = InterviewState()
-    while (q := next_question(state, ckb)) is not None:
-        state = answer(state, q.id, respond(q, known, case.age, case.sex), ckb)
-    return SimulationResult(questions=len(state.asked), state=state)
-
-
-def simulate_all(vignettes: list[Any], ckb: CompiledKB) -> dict[str, Any]:
-    """Interview statistics over vignettes (keys used by ``legdx eval --interview``)."""
-    from legdx.assessment import assess
-    from legdx.evaluation import icd_match
-
-    counts: list[int] = []
-    top1 = top3 = top1_all = top3_all = triage_exact = under = n_triage = 0
-    for v in vignettes:
-        truth = dict(v.case.findings)
-        if v.case.text:
-            from legdx.intake import understand
-
-            for u in understand(v.case, ckb):
-                if u.used and u.finding not in truth and u.finding not in ("age_years", "female_sex"):
-                    truth[u.finding] = u.value
-        sim = simulate(v.case, ckb, truth)
-        counts.append(sim.questions)
-        at_stop = assess(sim.state.to_case(), ckb)
-        full = assess(Case(age=v.case.age, sex=v.case.sex, findings=truth), ckb)
-        hits = [icd_match(c.icd10, v.gold_icd10) for c in at_stop.conditions]
-        top1 += any(hits[:1])
-        top3 += any(hits[:3])
-        full_hits = [icd_match(c.icd10, v.gold_icd10) for c in full.conditions[:3]]
-        top1_all += any(full_hits[:1])
-        top3_all += any(full_hits)
-        if v.gold_triage is not None:
-            n_triage += 1
-            triage_exact += at_stop.triage.level is v.gold_triage
-            under += at_stop.triage.level.rank < v.gold_triage.rank
-    n = len(vignettes)
-    counts_sorted = sorted(counts)
-    p90 = counts_sorted[min(n - 1, int(np.ceil(0.9 * n)) - 1)]
-    return {
-        "questions": {"median": statistics.median(counts), "p90": p90, "max": max(counts)},
-        "top1_at_stop": round(top1 / n, 4),
-        "top3_at_stop": round(top3 / n, 4),
-        "top1_all_findings": round(top1_all / n, 4),
-        "top3_all_findings": round(top3_all / n, 4),
-        "triage_exact_at_stop": round(triage_exact / n_triage, 4) if n_triage else 0.0,
-        "under_triaged_at_stop": under,
-    }

@@ -36,7 +36,7 @@ def read(findings):
 
 @pytest.fixture(scope="session")
 def real_ckb():
-    from legdx.assessment import default_compiled
+    from legdx.pipeline import default_compiled
 
     try:
         return default_compiled()

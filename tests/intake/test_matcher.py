@@ -1,6 +1,6 @@
 """The compiled lexicon matcher: spaCy Matcher / PhraseMatcher semantics, and fast enough.
 
-``pipeline.py`` replaced one spaCy ``Matcher`` per lexicon entry (and a ``PhraseMatcher``) with
+``matcher.py`` replaced one spaCy ``Matcher`` per lexicon entry (and a ``PhraseMatcher``) with
 an anchored matcher of its own. Its semantics are pinned here on a small lexicon, and, with spaCy
 installed, compared with spaCy's matchers running the very same compiled patterns over the
 development set and generated lexicon phrases.
@@ -19,12 +19,12 @@ from pathlib import Path
 import pytest
 
 from legdx.intake.lexicon import Entry, Lexicon
-from legdx.intake.pipeline import ANY_WORD, GAP_STOP, NUMBER, NUMBER_RE, Pipeline, TokenTest, get_pipeline
+from legdx.intake.matcher import ANY_WORD, GAP_STOP, NUMBER, NUMBER_RE, LexiconMatcher, TokenTest, get_matcher
 
 DEVSET = Path(__file__).parent.parent / "data" / "vignettes" / "freetext.jsonl"
 
 
-def _small(*terms: str, macros: dict[str, list[str]] | None = None) -> Pipeline:
+def _small(*terms: str, macros: dict[str, list[str]] | None = None) -> LexiconMatcher:
     lex = Lexicon(
         macros=macros or {},
         entries=[Entry(terms=[t]) for t in terms],
@@ -33,10 +33,10 @@ def _small(*terms: str, macros: dict[str, list[str]] | None = None) -> Pipeline:
         connectors=[],
         reject_units=[],
     )
-    return Pipeline(lex)
+    return LexiconMatcher(lex)
 
 
-def _found(pipe: Pipeline, text: str) -> set[tuple[str, int, int]]:
+def _found(pipe: LexiconMatcher, text: str) -> set[tuple[str, int, int]]:
     return {(m.key, m.start, m.end) for m in pipe.matches(pipe.parse(text))}
 
 
@@ -83,7 +83,7 @@ def _spacy_spec(test: TokenTest) -> dict:
 
 def _generated_texts(n: int) -> list[str]:
     """Texts made of realised lexicon patterns (alternatives, macros, gaps and optionals filled)."""
-    pipe = get_pipeline()
+    pipe = get_matcher()
     lex = pipe.lexicon
     rng = random.Random(11)
     terms = [t for e in lex.entries for t in e.terms] + [t for r in lex.context for t in r.terms]
@@ -117,7 +117,7 @@ def test_same_matches_as_spacys_matchers(findings):
     from spacy.matcher import Matcher, PhraseMatcher
     from spacy.tokens import Doc
 
-    pipe = get_pipeline()
+    pipe = get_matcher()
     nlp = spacy.blank("en")
     # the PhraseMatcher compares NORMs: here as the texts of docs whose words are the NORMs
     phrases = PhraseMatcher(nlp.vocab, attr="ORTH")

@@ -4,25 +4,25 @@ from __future__ import annotations
 
 import pytest
 
-from legdx.case import Case
+from legdx.case import Case, parse_case
 from legdx.errors import InvalidCase
-from legdx.intake import check_text, understand
+from legdx.intake import understand
 
 
 @pytest.mark.parametrize("text", ["", "   ", "\n\t  \n"])
 def test_empty_text_is_rejected(text):
     with pytest.raises(InvalidCase, match="text: is empty"):
-        check_text(text)
+        parse_case({"text": text})
 
 
 @pytest.mark.parametrize("text", ["calf\x00pain", "abc\x07", "\x1b[31mred", "x\ud800y", "a\uffffb"])
 def test_control_and_binary_characters_are_rejected(text):
     with pytest.raises(InvalidCase, match="^text: contains a control or binary character"):
-        check_text(text)
+        parse_case({"text": text})
 
 
 def test_tabs_and_newlines_are_fine():
-    check_text("Calf pain\ton walking.\r\nNo back pain.")
+    parse_case({"text": "Calf pain\ton walking.\r\nNo back pain."})
 
 
 class _KB:  # the part of a CompiledKB that understand() reads

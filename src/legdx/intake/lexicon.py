@@ -29,7 +29,7 @@ Pattern syntax (one string per pattern, tokens separated by spaces; words are co
   duration fraction such as 10/7, 6/12, 2/52); ``*``: any word;
 - a trailing ``?`` makes a token optional (``the?``); ``..`` skips up to 3 words and ``...`` up to
   6 (never across a sentence end);
-- a pattern made only of plain words is a phrase, looked up whole in a table (``pipeline.py``).
+- a pattern made only of plain words is a phrase, looked up whole in a table (``matcher.py``).
 """
 
 from __future__ import annotations

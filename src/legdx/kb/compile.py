@@ -9,7 +9,6 @@ used to value questions and tests by expected information.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -52,13 +51,8 @@ class CompiledKB:
         return self.kb.meta.kb_version
 
     def checksum(self) -> str:
-        """SHA-256 over the compiled arrays (pinned by the KB snapshot test)."""
-        h = hashlib.sha256()
-        for arr in (self.prior_logodds, self.llr, self.p_given, self.p_given_not):
-            h.update(np.round(arr, 9).tobytes())
-        h.update("|".join(self.condition_ids).encode())
-        h.update("|".join(f"{f}={s}" for f, s in self.state_names).encode())
-        return h.hexdigest()
+        """The knowledge base's checksum (:attr:`KnowledgeBase.checksum`): what stored assessments keep."""
+        return self.kb.checksum
 
 
 def _binary_link(link: FindingLink) -> tuple[float, float, str, str]:

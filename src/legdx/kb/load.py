@@ -9,9 +9,12 @@ used, every number must be cited. All problems are gathered and raised together 
 
 from __future__ import annotations
 
+import hashlib
+import json
 import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -38,6 +41,9 @@ from legdx.kb.schema import (
 
 M = TypeVar("M", bound=BaseModel)
 
+# Thresholds the code reads by name (the engine, the interview and the pipeline); a KB without them is broken.
+REQUIRED_THRESHOLDS = ("possible", "danger_weight", "group_damping")
+
 
 @dataclass(frozen=True)
 class KnowledgeBase:
@@ -56,6 +62,45 @@ class KnowledgeBase:
 
     def threshold(self, name: str) -> float:
         return self.thresholds[name].value.value
+
+    def evidence(self) -> Iterator[tuple[str, Evidence]]:
+        """Every cited number in the KB, with its dotted path (``legdx kb check`` counts them)."""
+        for table in (self.findings, self.conditions, self.tests, self.thresholds):
+            for key, model in table.items():
+                yield from _walk_evidence(model, key)
+
+    @cached_property
+    def checksum(self) -> str:
+        """SHA-256 over everything that can change an answer or its wording.
+
+        Conditions, findings, tests, advice, triage rules, thresholds, question groups and sources,
+        as canonical JSON of the validated models; ``kb_version`` and ``date`` are left out so the
+        checksum can pin a version (``tests/kb/test_version.py`` fails when the checksum changes and
+        ``kb_version`` does not).
+        """
+        tables: dict[str, Any] = {
+            "disclaimer": self.meta.disclaimer,
+            "conditions": self.conditions,
+            "findings": self.findings,
+            "tests": self.tests,
+            "advice": self.advice,
+            "triage_rules": list(self.triage_rules),
+            "thresholds": self.thresholds,
+            "question_groups": self.question_groups,
+            "sources": self.sources,
+        }
+
+        def dump(obj: Any) -> Any:
+            if isinstance(obj, BaseModel):
+                return obj.model_dump(mode="json")
+            if isinstance(obj, dict):
+                return {k: dump(v) for k, v in obj.items()}
+            if isinstance(obj, list):
+                return [dump(v) for v in obj]
+            return obj
+
+        canonical = json.dumps(dump(tables), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 def default_path() -> Traversable:
@@ -306,6 +351,10 @@ def cross_check(kb: KnowledgeBase) -> list[str]:
     for gid in kb.question_groups:
         if gid not in groups_in_use:
             problems.append(f"question_groups.yaml: [{gid}]: no finding belongs to this group")
+
+    for name in REQUIRED_THRESHOLDS:
+        if name not in kb.thresholds:
+            problems.append(f"thresholds.yaml: [{name}]: missing; the engine needs this threshold")
 
     for sid in sorted(set(kb.sources) - used_sources):
         problems.append(f"sources.yaml: [{sid}]: source is never cited")

@@ -14,6 +14,9 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 ID_PATTERN = r"^[a-z][a-z0-9_]*$"
+# The two finding ids that code fills from a case's top-level age and sex (named only here).
+AGE_FINDING = "age_years"
+FEMALE_FINDING = "female_sex"
 SOURCE_PATTERN = r"^(\d{3}_[0-9a-f]{16}\.txt|pmid:\d+|doi:10\.\S+|ref:[a-z0-9-]+|expert:[a-z0-9-]+)$"
 
 Id = Annotated[str, Field(pattern=ID_PATTERN)]
@@ -154,6 +157,7 @@ class Finding(Strict):
     group: Id | None = None
     ask_with: Id | None = None  # interview question that asks this finding together with others
     red_flag: bool = False
+    sex: Literal["any", "female"] = "any"  # "female": only a female body has it (pregnancy, periods)
     worsens: str | None = None
     unit: str | None = None
     range: Range | None = None

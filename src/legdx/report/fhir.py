@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from legdx.case import Assessment
+from legdx.report.wording import FOR_CLINICIAN
 
 ICD10CM = "http://hl7.org/fhir/sid/icd-10-cm"
 SNOMED = "http://snomed.info/sct"
@@ -47,7 +48,7 @@ def assessment_to_fhir(a: Assessment) -> dict[str, Any]:
         "prediction": predictions,
         "mitigation": mitigation or None,
         "note": [
-            {"text": f"Triage: {a.triage.level.value}. " + " ".join(a.triage.reasons[:3])},
+            {"text": f"Triage: {FOR_CLINICIAN[a.triage.level]}. " + " ".join(a.triage.reasons[:3])},
             {"text": a.disclaimer},
         ],
     }

@@ -9,22 +9,13 @@ from __future__ import annotations
 
 from datetime import datetime
 from html import escape
-from typing import TYPE_CHECKING
 
 from legdx.case import Assessment
-
-if TYPE_CHECKING:
-    from legdx.kb.load import KnowledgeBase
+from legdx.report.wording import FOR_CLINICIAN, cited_sources, percent
 
 __all__ = ["render_html"]
 
 SHOWN_CONTRIBUTIONS = 8
-LEVEL_TEXT = {
-    "emergency": "Emergency: call the local emergency number now",
-    "urgent": "Urgent: to be seen by a clinician today",
-    "soon": "Soon: clinician review within days",
-    "routine": "Routine: self-care; review if it persists or worsens",
-}
 
 CSS = """
 :root{--ink:#111;--muted:#555;--line:#bbb;--accent:#0b4f8a;--bad:#8a0b0b}
@@ -63,14 +54,9 @@ def _e(text: object) -> str:
     return escape(str(text), quote=True)
 
 
-def _pct(p: float) -> str:
-    return "<1%" if p < 0.01 else ">99%" if p > 0.99 else f"{p:.0%}"
-
-
 def render_html(
     assessment: Assessment,
     *,
-    kb: KnowledgeBase | None = None,
     record_id: str | None = None,
     created_at: datetime | None = None,
     actions: list[tuple[str, str]] | None = None,
@@ -78,26 +64,18 @@ def render_html(
     """Render one assessment as a standalone HTML document.
 
     Args:
-        assessment: the assessment to show.
-        kb: knowledge base used to print source citations (the packaged one when ``None`` and the
-            version matches; otherwise source ids are shown alone).
+        assessment: the assessment to show (it carries its sources and finding labels).
         record_id: the stored id, shown in the header when given.
         created_at: when it was stored.
         actions: ``(label, href)`` links shown above the report and hidden in print.
     """
     a = assessment
-    if kb is None:
-        try:
-            from legdx.assessment import default_compiled
-
-            packaged = default_compiled().kb
-            kb = packaged if packaged.meta.kb_version == a.kb_version else None
-        except Exception:  # pragma: no cover - a broken packaged KB must not stop a report
-            kb = None
+    citations = {src.id: src.citation for src in a.sources}
+    labels = {x.finding: x.label for x in a.answered}
 
     def cite(source: str) -> str:
-        if kb is not None and source in kb.sources:
-            return f"<code>{_e(source)}</code> {_e(kb.sources[source].citation)}"
+        if source in citations:
+            return f"<code>{_e(source)}</code> {_e(citations[source])}"
         return f"<code>{_e(source)}</code>"
 
     out: list[str] = [
@@ -127,7 +105,7 @@ def render_html(
     if c.findings:
         out.append("<ul>")
         for fid, v in c.findings.items():
-            label = kb.findings[fid].clinician_label if kb is not None and fid in kb.findings else fid
+            label = labels.get(fid, fid)
             shown = ("present" if v else "absent") if isinstance(v, bool) else f"{v:g}"
             out.append(f"<li>{_e(label)} <code>{_e(fid)}</code>: <strong>{_e(shown)}</strong></li>")
         out.append("</ul>")
@@ -143,9 +121,8 @@ def render_html(
     out.append("</section>")
 
     # triage
-    level = a.triage.level.value
     out.append('<section aria-labelledby="h-triage"><h2 id="h-triage">Triage</h2>')
-    out.append(f'<p class="level">{_e(LEVEL_TEXT.get(level, level))}</p><ul>')
+    out.append(f'<p class="level">{_e(FOR_CLINICIAN[a.triage.level])}</p><ul>')
     out += [f"<li>{_e(r)}</li>" for r in a.triage.reasons]
     out.append("</ul>")
     if a.red_flags:
@@ -167,8 +144,9 @@ def render_html(
         out.append(
             f"<tr><td class=num>{i}</td><td>{_e(cond.name)}</td><td>{_e(', '.join(cond.icd10))}</td>"
             f'<td class=num><meter min="0" max="1" value="{cond.probability:.4f}" '
-            f'aria-label="{_e(cond.name)} probability">{_pct(cond.probability)}</meter> {_pct(cond.probability)}</td>'
-            f"<td class=num>{_pct(cond.share)}</td><td class=num>{_pct(cond.prior)}</td></tr>"
+            f'aria-label="{_e(cond.name)} probability">{percent(cond.probability)}</meter> '
+            f"{percent(cond.probability)}</td>"
+            f"<td class=num>{percent(cond.share)}</td><td class=num>{percent(cond.prior)}</td></tr>"
         )
     out.append("</tbody></table>")
     out.append("<h3>Why: per-finding log-odds contributions (leading conditions)</h3>")
@@ -176,7 +154,7 @@ def render_html(
         if not cond.contributions:
             continue
         out.append(
-            f"<table><caption>{_e(cond.name)} &mdash; {_pct(cond.probability)}</caption><thead><tr>"
+            f"<table><caption>{_e(cond.name)} &mdash; {percent(cond.probability)}</caption><thead><tr>"
             '<th scope="col">Finding</th><th scope="col">Log-odds</th><th scope="col">Direction</th>'
             '<th scope="col">Source</th></tr></thead><tbody>'
         )
@@ -217,14 +195,10 @@ def render_html(
         out.append("</ul>")
     out.append("</section>")
 
-    sources = sorted(
-        {x.source for x in a.advice}
-        | {w.source for w in a.withheld_advice}
-        | {x.source for cond in a.conditions[:5] for x in cond.contributions[:SHOWN_CONTRIBUTIONS] if x.source}
-    )
+    sources = cited_sources(a)
     if sources:
         out.append('<section aria-labelledby="h-src"><h2 id="h-src">Sources</h2><ul>')
-        out += [f"<li>{cite(s)}</li>" for s in sources]
+        out += [f"<li>{cite(src.id)}</li>" for src in sources]
         out.append("</ul></section>")
     out.append(f'</main><footer><p class="disclaimer">{_e(a.disclaimer)}</p></footer></body></html>')
     return "\n".join(out) + "\n"

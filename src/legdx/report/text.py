@@ -9,16 +9,10 @@ from __future__ import annotations
 import textwrap
 
 from legdx.case import Assessment
-from legdx.kb.schema import TriageLevel
+from legdx.report.wording import FOR_PERSON, cited_sources, percent
 
 WIDTH = 88
 SHOWN_CONDITIONS = 5
-LEVEL_WORDS = {
-    TriageLevel.EMERGENCY: "EMERGENCY - call your local emergency number now",
-    TriageLevel.URGENT: "URGENT - get seen by a clinician today",
-    TriageLevel.SOON: "SOON - see a clinician within the next few days",
-    TriageLevel.ROUTINE: "ROUTINE - self-care for now; see a clinician if it persists or worsens",
-}
 
 
 def _wrap(text: str, indent: str = "  ", first: str | None = None) -> list[str]:
@@ -36,13 +30,14 @@ def render_text(a: Assessment) -> str:
         lines += ["!" * WIDTH, *_wrap(a.emergency_message, "  "), "!" * WIDTH, ""]
     lines.append(f"legdx assessment (knowledge base {a.kb_version})")
     lines.append("")
-    lines.append(f"How urgent: {LEVEL_WORDS[a.triage.level]}")
+    words = FOR_PERSON[a.triage.level]
+    lines.append(f"How urgent: {words.title.upper()} - {words.what_to_do}")
     for reason in a.triage.reasons[:3]:
         lines += _wrap(reason, "    ", "  - ")
     lines.append("")
     lines.append("What might be causing it (chance each is present):")
     for i, c in enumerate(a.conditions[:SHOWN_CONDITIONS], 1):
-        lines.append(f"  {i}. {c.lay_name} [{_bar(c.probability)}] {c.probability:.0%}")
+        lines.append(f"  {i}. {c.lay_name} [{_bar(c.probability)}] {percent(c.probability)}")
         lines += _wrap(f"({c.name}; ICD-10-CM {', '.join(c.icd10[:2])})", "     ")
         pro = [x.label for x in c.contributions if x.log_odds > 0][:3]
         con = [x.label for x in c.contributions if x.log_odds < 0][:2]
@@ -70,8 +65,10 @@ def render_text(a: Assessment) -> str:
         for u in a.understood:
             val = "yes" if u.value is True else "no" if u.value is False else f"{u.value:g}"
             lines += _wrap(f'"{u.text}" -> {u.finding} = {val}', "    ", "  - ")
-    sources = sorted({x.source for x in a.advice} | {w.source for w in a.withheld_advice})
+    sources = cited_sources(a)
     if sources:
-        lines += ["", "Sources: " + ", ".join(sources)]
+        lines += ["", "Sources:"]
+        for src in sources:
+            lines += _wrap(src.citation, "    ", "  - ")
     lines += ["", *_wrap(a.disclaimer, "", "")]
     return "\n".join(lines) + "\n"

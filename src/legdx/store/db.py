@@ -25,7 +25,7 @@ from legdx.errors import StoreError
 __all__ = ["Store", "make_engine", "migrate", "open_store", "schema_revision"]
 
 log = logging.getLogger(__name__)
-HEAD = "0001"
+HEAD = "0002"  # the newest revision in migrations/versions (a test checks they agree)
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:

@@ -47,6 +47,7 @@ def save_assessment(
     case: dict[str, Any],
     result: dict[str, Any],
     kb_version: str,
+    kb_checksum: str = "",
     channel: str = "api",
     commit: bool = True,
 ) -> AssessmentRecord:
@@ -62,6 +63,7 @@ def save_assessment(
         id=new_assessment_id(),
         created_at=utcnow(),
         kb_version=kb_version,
+        kb_checksum=kb_checksum,
         channel=channel,
         triage_level=str(result.get("triage", {}).get("level", "")),
         top_condition=conditions[0]["id"] if conditions else None,

@@ -46,13 +46,14 @@ class Base(DeclarativeBase):
 
 
 class AssessmentRecord(Base):
-    """One stored assessment: the case as given, the result JSON, the KB version and when."""
+    """One stored assessment: the case as given, the result JSON, the KB version and checksum, and when."""
 
     __tablename__ = "assessments"
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
     kb_version: Mapped[str] = mapped_column(String(32), nullable=False)
+    kb_checksum: Mapped[str] = mapped_column(String(64), nullable=False, default="", server_default="")
     channel: Mapped[str] = mapped_column(String(16), nullable=False)
     triage_level: Mapped[str] = mapped_column(String(16), nullable=False)
     top_condition: Mapped[str | None] = mapped_column(String(64))

@@ -23,13 +23,11 @@ from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
-from legdx.assessment import default_compiled
-from legdx.errors import InvalidCase, StoreError
+from legdx.errors import InvalidCase, StoreError, TextReaderUnavailable
 from legdx.kb.compile import CompiledKB
 from legdx.store import open_store
 from legdx.store.search import rebuild_search_index
 from legdx.web.middleware import BodyLimitMiddleware, SecurityHeadersMiddleware
-from legdx.web.service import IntakeUnavailable
 from legdx.web.settings import Settings
 
 __all__ = ["create_app"]
@@ -45,6 +43,13 @@ def _is_api(request: Request) -> bool:
 def _error_json(status: int, field: str | None, problem: str, headers: dict[str, str] | None = None) -> JSONResponse:
     detail = f"{field}: {problem}" if field else problem
     return JSONResponse({"detail": detail, "field": field, "problem": problem}, status_code=status, headers=headers)
+
+
+def _problems_json(exc: InvalidCase) -> JSONResponse:
+    """422 for bad input: ``detail`` is the one ``field: problem`` line, or the list of them when several."""
+    lines = exc.lines()
+    detail: str | list[str] = lines[0] if len(lines) == 1 else lines
+    return JSONResponse({"detail": detail, "field": exc.field, "problem": exc.problem}, status_code=422)
 
 
 def _error_page(request: Request, status: int, title: str, message: str) -> HTMLResponse:
@@ -79,8 +84,8 @@ def _install_handlers(app: FastAPI) -> None:
     @app.exception_handler(InvalidCase)
     async def invalid_case(request: Request, exc: InvalidCase) -> Response:
         if _is_api(request):
-            return _error_json(422, exc.field, exc.problem)
-        return _error_page(request, 422, "That could not be used", str(exc))
+            return _problems_json(exc)
+        return _error_page(request, 422, "That could not be used", "; ".join(exc.lines()))
 
     async def invalid_input(request: Request, exc: Exception) -> Response:
         """Request-body and model validation errors share one 422 shape (field: problem)."""
@@ -100,8 +105,8 @@ def _install_handlers(app: FastAPI) -> None:
             return _error_json(503, "database", "temporarily unavailable; nothing was stored, please retry")
         return _error_page(request, 503, "Please try again", "We could not save this just now; nothing was stored.")
 
-    @app.exception_handler(IntakeUnavailable)
-    async def intake_down(request: Request, exc: IntakeUnavailable) -> Response:
+    @app.exception_handler(TextReaderUnavailable)
+    async def reader_down(request: Request, exc: TextReaderUnavailable) -> Response:
         if _is_api(request):
             return _error_json(503, "text", "the free-text reader is unavailable; send findings instead")
         return _error_page(request, 503, "Please try again", "We could not read your description just now.")
@@ -164,10 +169,18 @@ def _custom_openapi(app: FastAPI, ckb: CompiledKB) -> None:
     app.openapi = openapi  # type: ignore[method-assign]
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    """Build the web app. ``settings`` default to the environment (``LEGDX_*``)."""
+def create_app(settings: Settings | None = None, ckb: CompiledKB | None = None) -> FastAPI:
+    """Build the web app.
+
+    Args:
+        settings: default to the environment (``LEGDX_*``).
+        ckb: the knowledge base to serve (tests give a small one); the packaged one when ``None``.
+    """
     settings = settings or Settings()
-    ckb = default_compiled()
+    if ckb is None:
+        from legdx.pipeline import default_compiled
+
+        ckb = default_compiled()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -176,7 +189,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         log.info("legdx web: %s database, %d conditions indexed, kb %s", store.dialect, n, ckb.version)
         app.state.store = store
         if settings.warm_intake:
-            _warm_intake(ckb)
+            _warm_reader(ckb)
         try:
             yield
         finally:
@@ -230,64 +243,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     return app
 
 
-def _warm_intake(ckb: CompiledKB) -> None:
+def _warm_reader(ckb: CompiledKB) -> None:
+    """Read one short text so the first person's description is not slow."""
+    from legdx.case import Case
+    from legdx.pipeline import read_text
+
     try:
-        from legdx.case import Case
-        from legdx.intake import understand
-
-        understand(Case(text="calf pain when walking"), ckb)
-    except Exception:  # the intake is optional; the interview works without it
-        log.warning("free-text intake could not be loaded; descriptions will be skipped", exc_info=True)
-
-
-def uvicorn_argv(host: str, port: int) -> list[str]:
-    """Command line that serves this app with uvicorn in a separate process (tests and benchmarks)."""
-    import sys
-
-    return [
-        sys.executable, "-m", "uvicorn", "--factory", "legdx.web.app:create_app",
-        "--host", host, "--port", str(port), "--log-level", "warning", "--no-access-log",
-    ]  # fmt: skip
-
-
-class ServerStartError(Exception):
-    """A child uvicorn process exited or did not answer ``/healthz`` in time (message ends with its log)."""
-
-
-def spawn_server(*, port: int, env: dict[str, str], log: Any, cwd: Any = None, timeout: float = 90.0) -> Any:
-    """Start the app in a child uvicorn on 127.0.0.1 and return the process once ``/healthz`` answers 200.
-
-    Args:
-        port: free loopback port.
-        env: environment of the child (database URL, environment name...).
-        log: path of the file that receives the child's output.
-        cwd: working directory of the child.
-        timeout: seconds to wait for ``/healthz``.
-
-    Raises:
-        ServerStartError: the child exited, or did not answer within ``timeout``; the message ends
-            with the tail of its log.
-    """
-    import subprocess
-    import time
-    from pathlib import Path
-
-    import httpx
-
-    log = Path(log)
-    with log.open("wb") as fh:  # the child keeps its own copy of the descriptor
-        proc = subprocess.Popen(uvicorn_argv("127.0.0.1", port), stdout=fh, stderr=subprocess.STDOUT, env=env, cwd=cwd)
-    deadline = time.monotonic() + timeout
-    while True:
-        if proc.poll() is not None:
-            raise ServerStartError(f"uvicorn exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                return proc
-        except httpx.HTTPError:
-            pass
-        if time.monotonic() > deadline:
-            proc.kill()
-            proc.wait()
-            raise ServerStartError(f"uvicorn did not answer in {timeout:g} s:\n{log.read_text()[-3000:]}")
-        time.sleep(0.1)
+        read_text(Case(text="calf pain when walking"), ckb)
+    except TextReaderUnavailable:  # the reader is optional; the interview works without it
+        log.warning("free-text reader could not be loaded; descriptions will be skipped", exc_info=True)

@@ -14,7 +14,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from legdx.case import MAX_TEXT_CHARS
+from legdx.case import SEXES, age_problem
 from legdx.engine import resolve_states
 from legdx.errors import InvalidCase
 from legdx.interview import DEMOGRAPHICS, RED_FLAG_SCREEN, InterviewState, Question, answer
@@ -26,7 +26,6 @@ __all__ = [
     "Flow",
     "MAX_STATE_CHARS",
     "base_from_confirm",
-    "check_text",
     "parse_response",
     "prefill_for",
     "word_of",
@@ -169,21 +168,23 @@ def parse_number(raw: str, *, field: str, lo: float, hi: float, unit: str) -> fl
 
 
 def parse_age(raw: str) -> int | None:
+    """A typed age (the range is checked by :func:`legdx.case.age_problem`, the one place it lives)."""
     raw = raw.strip()
     if not raw:
         return None
-    if not raw.isdigit():
+    if not raw.isascii() or not raw.isdigit():
         raise InvalidCase("age", f"please give your age as a whole number of years, like 54 (you typed {raw[:30]!r})")
     age = int(raw)
-    if age > 120:
-        raise InvalidCase("age", f"{age} is outside 0-120 years")
+    problem = age_problem(age)
+    if problem is not None:
+        raise InvalidCase("age", problem)
     return age
 
 
 def parse_sex(raw: str) -> str | None:
     if raw in ("", "unsaid"):
         return None
-    if raw not in ("female", "male"):
+    if raw not in SEXES:
         raise InvalidCase("sex", f"expected female or male, got {raw[:20]!r}")
     return raw
 
@@ -252,12 +253,6 @@ def base_from_confirm(form: Any, ckb: CompiledKB) -> dict[str, Any]:
         "sex": parse_sex(str(form.get("sex", ""))),
         "answers": {k: v for k, v in answers.items() if v is not None},
     }
-
-
-def check_text(raw: str) -> str:
-    if len(raw) > MAX_TEXT_CHARS:
-        raise InvalidCase("text", f"is longer than {MAX_TEXT_CHARS} characters; please shorten it")
-    return raw.strip()
 
 
 QUESTION_IDS_ALWAYS = (DEMOGRAPHICS, RED_FLAG_SCREEN)

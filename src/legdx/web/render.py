@@ -1,4 +1,4 @@
-"""Jinja2 helpers shared by the page templates: plain words for levels, strengths and sources."""
+"""Jinja2 helpers for the page templates; the words themselves come from ``legdx.report.wording``."""
 
 from __future__ import annotations
 
@@ -7,18 +7,12 @@ from typing import Any
 from fastapi.templating import Jinja2Templates
 
 from legdx.kb.compile import CompiledKB
+from legdx.report.wording import FOR_PERSON, percent, strength
 
-__all__ = ["LEVEL", "install", "strength"]
+__all__ = ["LEVEL", "install"]
 
 LEVEL: dict[str, dict[str, str]] = {
-    "emergency": {"title": "Emergency", "words": "Call your local emergency number now.", "icon": "!!"},
-    "urgent": {"title": "Urgent", "words": "Get seen by a clinician today.", "icon": "!"},
-    "soon": {"title": "Soon", "words": "See a clinician within the next few days.", "icon": "i"},
-    "routine": {
-        "title": "Routine",
-        "words": "Self-care for now; see a clinician if it persists or gets worse.",
-        "icon": "i",
-    },
+    level.value: {"title": words.title, "words": words.what_to_do} for level, words in FOR_PERSON.items()
 }
 
 CATEGORY_TITLES = {
@@ -33,21 +27,6 @@ CATEGORY_TITLES = {
     "lifestyle": "Lifestyle",
     "measured": "Measured values",
 }
-
-
-def strength(log_odds: float) -> str:
-    """Plain words for a log-odds contribution."""
-    size = abs(log_odds)
-    word = "strongly" if size >= 1.0 else "moderately" if size >= 0.4 else "slightly"
-    return f"{word} {'towards' if log_odds > 0 else 'away from'}"
-
-
-def pct(p: float) -> str:
-    if p < 0.01:
-        return "under 1%"
-    if p > 0.99:
-        return "over 99%"
-    return f"{p:.0%}"
 
 
 def install(templates: Jinja2Templates, ckb: CompiledKB) -> None:
@@ -65,7 +44,7 @@ def install(templates: Jinja2Templates, ckb: CompiledKB) -> None:
         return cid in kb.conditions
 
     env: Any = templates.env
-    env.filters["pct"] = pct
+    env.filters["pct"] = percent
     env.filters["strength"] = strength
     env.globals.update(
         LEVEL=LEVEL,

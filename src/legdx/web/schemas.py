@@ -66,8 +66,9 @@ class AssessmentList(BaseModel):
 
 
 class ErrorOut(BaseModel):
-    detail: str = Field(
-        description="One line: the field and the problem, e.g. 'findings.abi: 4.2 is outside 0-2.5 ratio'."
+    detail: str | list[str] = Field(
+        description="The field and the problem, e.g. 'findings.abi: 4.2 is outside 0-2.5 ratio'; "
+        "a list of such lines when there are several problems."
     )
     field: str | None = None
     problem: str | None = None

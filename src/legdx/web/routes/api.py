@@ -8,9 +8,10 @@ from fastapi import APIRouter, HTTPException, Query, Request, status
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
-from legdx.assessment import assess
+from legdx.case import decode_json
 from legdx.errors import InvalidCase
 from legdx.interview import InterviewState, answer, next_question, stop_reason, validate_state
+from legdx.pipeline import assess
 from legdx.report.json import assessment_dict
 from legdx.store.repo import count_assessments, get_assessment, list_assessments
 from legdx.web.deps import ApiKeyDep, KBDep, SettingsDep, StoreDep
@@ -22,7 +23,7 @@ from legdx.web.schemas import (
     InterviewIn,
     InterviewOut,
 )
-from legdx.web.service import decode_json, public_dict, run_case, store_assessment
+from legdx.web.service import assess_data, public_dict, store_assessment
 
 router = APIRouter(prefix="/api/v1", tags=["assessments"])
 
@@ -54,7 +55,7 @@ async def create_assessment(request: Request, ckb: KBDep, store: StoreDep) -> JS
     data = decode_json(await request.body())
 
     def work() -> dict[str, Any]:
-        assessment = run_case(data, ckb)
+        assessment = assess_data(data, ckb)
         return public_dict(store_assessment(store, assessment, channel="api"))
 
     body = await run_in_threadpool(work)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Request, status
@@ -10,7 +9,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from legdx.case import Assessment
+from legdx.case import Assessment, parse_case
 from legdx.errors import InvalidCase
 from legdx.kb.compile import CompiledKB
 from legdx.kb.schema import FindingCategory, FindingKind
@@ -18,7 +17,7 @@ from legdx.store.repo import get_assessment
 from legdx.web.deps import KBDep, StoreDep, TemplatesDep
 from legdx.web.middleware import CSP
 from legdx.web.render import CATEGORY_TITLES
-from legdx.web.service import run_case, store_assessment
+from legdx.web.service import assess_data, store_assessment
 
 router = APIRouter(include_in_schema=False)
 
@@ -70,21 +69,19 @@ def clinician_form(
 
 
 def case_from_form(form: Any, ckb: CompiledKB) -> tuple[dict[str, Any], dict[str, str], list[InvalidCase]]:
-    """Build case data from the form, collecting every problem at once (not just the first)."""
+    """Build case data from the form, collecting every problem at once (not just the first).
+
+    The form only turns typed strings into JSON values; ranges, kinds and contradictions are
+    checked by :func:`legdx.case.parse_case` like every other door's input.
+    """
     values = {k: str(v) for k, v in form.items()}
-    errors: list[InvalidCase] = []
+    problems: list[tuple[str, str]] = []
     data: dict[str, Any] = {"findings": {}}
     age = values.get("age", "").strip()
     if age:
-        if age.isdigit() and int(age) <= 120:
-            data["age"] = int(age)
-        else:
-            errors.append(InvalidCase("age", f"{age[:30]!r} is not a whole number of years from 0 to 120"))
-    sex = values.get("sex", "")
-    if sex in ("female", "male"):
-        data["sex"] = sex
-    elif sex:
-        errors.append(InvalidCase("sex", f"expected female or male, got {sex[:20]!r}"))
+        data["age"] = int(age) if age.isascii() and age.isdigit() else age
+    if values.get("sex"):
+        data["sex"] = values["sex"]
     text = values.get("text", "").strip()
     if text:
         data["text"] = text
@@ -93,29 +90,24 @@ def case_from_form(form: Any, ckb: CompiledKB) -> tuple[dict[str, Any], dict[str
             continue
         fid = key.removeprefix("findings.")
         f = ckb.kb.findings.get(fid)
-        if f is None or f.category is FindingCategory.DEMOGRAPHIC:
-            errors.append(InvalidCase(key, "unknown finding id"))
-            continue
         raw = raw.strip()
         if not raw or raw == "unknown":
             continue
-        if f.kind is FindingKind.BINARY:
+        if f is None or f.kind is FindingKind.BINARY:
             if raw not in (PRESENT, ABSENT):
-                errors.append(InvalidCase(key, f"expected present, absent or unknown, got {raw[:20]!r}"))
+                problems.append((key, f"expected present, absent or unknown, got {raw[:20]!r}"))
                 continue
             data["findings"][fid] = raw == PRESENT
             continue
-        assert f.range is not None
         try:
-            value = float(raw.replace(",", "."))
+            data["findings"][fid] = float(raw.replace(",", "."))
         except ValueError:
-            errors.append(InvalidCase(key, f"expected a number in {f.unit}, got {raw[:30]!r}"))
-            continue
-        if not math.isfinite(value) or not f.range.min <= value <= f.range.max:
-            errors.append(InvalidCase(key, f"{value:g} is outside {f.range.min:g}-{f.range.max:g} {f.unit}"))
-            continue
-        data["findings"][fid] = value
-    return data, values, errors
+            problems.append((key, f"expected a number in {f.unit}, got {raw[:30]!r}"))
+    try:
+        parse_case(data, ckb.kb)
+    except InvalidCase as exc:
+        problems += exc.problems
+    return data, values, [InvalidCase(field, problem) for field, problem in problems]
 
 
 @router.post("/clinician", response_class=HTMLResponse)
@@ -126,7 +118,7 @@ async def clinician_submit(request: Request, templates: TemplatesDep, ckb: KBDep
         return _form_page(request, templates, ckb, values, errors)
 
     def work() -> str:
-        assessment = run_case(data, ckb)  # may still raise InvalidCase (e.g. a contradiction)
+        assessment = assess_data(data, ckb)  # may still raise InvalidCase (e.g. a contradiction)
         return store_assessment(store, assessment, channel="clinician").id
 
     try:
@@ -137,7 +129,7 @@ async def clinician_submit(request: Request, templates: TemplatesDep, ckb: KBDep
 
 
 @router.get("/reports/{record_id}", response_class=HTMLResponse)
-def report(record_id: str, store: StoreDep, ckb: KBDep) -> Response:
+def report(record_id: str, store: StoreDep) -> Response:
     from legdx.report.html import render_html
 
     with store.session() as s:
@@ -147,7 +139,6 @@ def report(record_id: str, store: StoreDep, ckb: KBDep) -> Response:
     assessment = Assessment.model_validate(record.result)
     page = render_html(
         assessment,
-        kb=ckb.kb,
         record_id=record.id,
         created_at=record.created_at,
         actions=[

@@ -10,16 +10,18 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from legdx.assessment import assess
 from legdx.case import Assessment, parse_case
-from legdx.errors import InvalidCase
+from legdx.errors import InvalidCase, TextReaderUnavailable
 from legdx.interview import InterviewState, Question, next_question
 from legdx.kb.compile import CompiledKB
+from legdx.kb.schema import AGE_FINDING, FEMALE_FINDING
+from legdx.pipeline import assess, read_text
+from legdx.report.wording import cited_sources
 from legdx.store.repo import get_assessment
 from legdx.store.search import search_conditions
 from legdx.web.deps import KBDep, StoreDep, TemplatesDep
-from legdx.web.flow import NOTHING, Flow, base_from_confirm, check_text, parse_response, prefill_for, word_of
-from legdx.web.service import IntakeUnavailable, read_text, store_assessment
+from legdx.web.flow import NOTHING, Flow, base_from_confirm, parse_response, prefill_for, word_of
+from legdx.web.service import store_assessment
 
 router = APIRouter(include_in_schema=False)
 
@@ -103,13 +105,13 @@ async def interview_describe(request: Request, templates: TemplatesDep, ckb: KBD
     if action == "skip" or not text.strip():
         return await _show_next(request, templates, store, ckb, flow, flow.base_state(ckb))
     try:
-        case = parse_case({"text": check_text(text)})
+        case = parse_case({"text": text.strip()}, ckb.kb)
         understood = [u for u in read_text(case, ckb) if u.used]
     except InvalidCase as exc:
         return templates.TemplateResponse(
             request, "interview_start.html", {"text": text, "error": exc}, status_code=422
         )
-    except IntakeUnavailable:
+    except TextReaderUnavailable:
         return await _show_next(
             request,
             templates,
@@ -120,8 +122,8 @@ async def interview_describe(request: Request, templates: TemplatesDep, ckb: KBD
             notice="Sorry, we could not read your description just now, so let's go through the questions.",
         )
     kb = ckb.kb
-    age = next((int(u.value) for u in understood if u.finding == "age_years"), None)
-    female = next((u.value for u in understood if u.finding == "female_sex"), None)
+    age = next((int(u.value) for u in understood if u.finding == AGE_FINDING), None)
+    female = next((u.value for u in understood if u.finding == FEMALE_FINDING), None)
     sex = None if female is None else ("female" if female else "male")
     items = []
     for u in understood:
@@ -223,11 +225,7 @@ def _load(store: Any, record_id: str) -> tuple[Any, Assessment]:
 def results(record_id: str, request: Request, templates: TemplatesDep, store: StoreDep, ckb: KBDep) -> Response:
     record, a = _load(store, record_id)
     shown = a.conditions[:SHOWN_CONDITIONS]
-    sources = sorted(
-        {x.source for x in a.advice}
-        | {w.source for w in a.withheld_advice}
-        | {c.source for cond in shown[:3] for c in cond.contributions if c.source}
-    )
+    sources = cited_sources(a)
     return templates.TemplateResponse(
         request,
         "results.html",

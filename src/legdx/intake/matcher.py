@@ -32,7 +32,7 @@ from functools import cache
 from legdx.intake.document import Doc, parse, tokenize
 from legdx.intake.lexicon import Lexicon, load_lexicon
 
-__all__ = ["Match", "Pipeline", "TokenPattern", "TokenTest", "compile_pattern", "get_pipeline"]
+__all__ = ["Match", "LexiconMatcher", "TokenPattern", "TokenTest", "compile_pattern", "get_matcher"]
 
 GAP_STOP = frozenset([".", "!", "?", ";", ","])  # a gap or ``*`` never skips these
 NUMBER_WORDS = [
@@ -54,7 +54,7 @@ WORDS, NUMBER, ANY_WORD = "words", "number", "any"
 
 
 class PatternError(ValueError):
-    """A lexicon pattern that cannot be compiled (raised at pipeline build; tests load every pattern)."""
+    """A lexicon pattern that cannot be compiled (raised when the matcher is built; tests load every pattern)."""
 
 
 @dataclass(frozen=True)
@@ -339,7 +339,7 @@ def _longest(spans: set[tuple[int, int]]) -> list[tuple[int, int]]:
     return out
 
 
-class Pipeline:
+class LexiconMatcher:
     """spaCy's tokenizer and sentencizer + the lexicon's phrase table and anchored token patterns."""
 
     def __init__(self, lexicon: Lexicon) -> None:
@@ -455,6 +455,6 @@ class Pipeline:
 
 
 @cache
-def get_pipeline() -> Pipeline:
-    """The pipeline for the packaged lexicon, built on first use and kept for the process."""
-    return Pipeline(load_lexicon())
+def get_matcher() -> LexiconMatcher:
+    """The matcher for the packaged lexicon, built on first use and kept for the process."""
+    return LexiconMatcher(load_lexicon())

@@ -1,31 +1,41 @@
-"""One path for every door: a Case in, an Assessment out.
+"""The pipeline: one call, :func:`assess`, that every door makes (Case in, Assessment out).
 
-``assess`` resolves the case against the compiled knowledge base, runs the engine, then triage,
-advice filtering and test ranking, and assembles the CONTRACT.md output.
+text -> findings (intake) -> states -> posterior (engine) -> triage -> advice -> tests -> Assessment.
+The CLI, the JSON API, the web pages, both interviews, the evaluation harness, FHIR and batch all
+call :func:`assess`; none of them wires these steps itself, so a case gets the same answer through
+every door. The only other thing a door may do is parse its input (``legdx.case.parse_case``),
+render the result (``legdx.report``) or store it (``legdx.store``).
 """
 
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
 from functools import cache
 
 import numpy as np
 
 from legdx.case import (
+    Answered,
     Assessment,
     Case,
     ConditionResult,
     Contribution,
     NextTest,
+    SourceOut,
     UnderstoodFinding,
+    check_case,
 )
-from legdx.engine import Posterior, posterior, resolve_states, value_of_tests
+from legdx.engine import CaseStates, Posterior, posterior, resolve_states, value_of_tests
+from legdx.errors import InvalidCase, TextReaderUnavailable
 from legdx.kb.compile import PRESENT, CompiledKB, compile_kb
 from legdx.kb.load import load_kb
-from legdx.kb.schema import FindingKind, TriageLevel
+from legdx.kb.schema import FindingCategory, FindingKind, TriageLevel
 from legdx.triage import case_facts, choose_advice, triage
 
-__all__ = ["assess", "default_compiled"]
+__all__ = ["assess", "default_compiled", "read_text"]
+
+log = logging.getLogger(__name__)
 
 MAX_NEXT_TESTS = 5
 MIN_TEST_VALUE_BITS = 0.01
@@ -96,25 +106,81 @@ def _contributing_factors(ckb: CompiledKB, post: Posterior, leading: list[str], 
     return list(dict.fromkeys(out))
 
 
-def assess(
-    case: Case,
-    ckb: CompiledKB | None = None,
-    *,
-    understood: list[UnderstoodFinding] | None = None,
-) -> Assessment:
-    """Assess one case.
-
-    Args:
-        case: a validated case (see :func:`legdx.case.parse_case`).
-        ckb: the compiled knowledge base; the packaged one when ``None``.
-        understood: findings read from the case's free text; explicit findings win over them.
+def read_text(case: Case, ckb: CompiledKB) -> list[UnderstoodFinding]:
+    """The findings read from ``case.text`` (empty without text); explicit findings win over them.
 
     Raises:
-        InvalidCase: unknown finding ids, wrong types or out-of-range values.
+        InvalidCase: the text is not usable (empty, control characters...).
+        TextReaderUnavailable: the reader could not run (the ``nlp`` extra missing, or a failure
+            that is not the text's fault).
+    """
+    if case.text is None:
+        return []
+    try:
+        from legdx.intake import understand
+
+        return understand(case, ckb)
+    except InvalidCase:
+        raise
+    except ImportError as exc:
+        raise TextReaderUnavailable(
+            f"the free-text reader needs its extra: pip install 'legdx[nlp]' ({exc.name})"
+        ) from exc
+    except Exception as exc:  # a bug in the reader must not look like bad input, nor be hidden
+        log.exception("free-text reader failed")
+        raise TextReaderUnavailable(f"the free-text reader failed ({exc.__class__.__name__})") from exc
+
+
+def _answered(ckb: CompiledKB, case: Case, cs: CaseStates) -> list[Answered]:
+    """Every finding the assessment used, in the knowledge base's order, with the person's words."""
+    out = []
+    for fid, value in cs.values.items():
+        f = ckb.kb.findings[fid]
+        if f.category is FindingCategory.DEMOGRAPHIC:
+            continue
+        out.append(
+            Answered(
+                finding=fid,
+                value=value,
+                label=f.clinician_label,
+                question=f.question,
+                unit=f.unit,
+                from_text=fid not in case.findings,
+            )
+        )
+    order = {fid: i for i, fid in enumerate(ckb.finding_ids)}
+    return sorted(out, key=lambda a: order[a.finding])
+
+
+def _sources(ckb: CompiledKB, ids: list[str]) -> list[SourceOut]:
+    kb = ckb.kb
+    return [
+        SourceOut(id=sid, citation=kb.sources[sid].citation, url=kb.sources[sid].url)
+        for sid in dict.fromkeys(ids)
+        if sid in kb.sources
+    ]
+
+
+def assess(case: Case, ckb: CompiledKB | None = None) -> Assessment:
+    """Assess one case: read its text, weigh its findings, triage, choose safe advice and tests.
+
+    Args:
+        case: a case from :func:`legdx.case.parse_case` (free text in ``case.text`` is read here).
+        ckb: the compiled knowledge base; the packaged one when ``None``.
+
+    Raises:
+        InvalidCase: every problem of the case against the knowledge base, at once.
+        TextReaderUnavailable: the case has text and the reader cannot run.
+
+    >>> from legdx.case import parse_case
+    >>> assess(parse_case({"text": "67M, calves ache after two blocks, ABI 0.62"})).conditions[0].id
+    'peripheral_artery_disease'
     """
     ckb = ckb or default_compiled()
     kb = ckb.kb
-    extra = {u.finding: u.value for u in understood or [] if u.used}
+    check_case(case, kb)
+    understood = read_text(case, ckb)
+    extra = {u.finding: u.value for u in understood if u.used}
     cs = resolve_states(case, ckb, extra=extra)
     post = posterior(ckb, cs)
     probability = {cid: float(post.probability[i]) for i, cid in enumerate(ckb.condition_ids)}
@@ -141,8 +207,12 @@ def assess(
     emergency = None
     if tri.level is TriageLevel.EMERGENCY:
         emergency = EMERGENCY_PREFIX + tri.reasons[0] + " Call your local emergency number now."
+    conditions = _condition_results(ckb, post)
+    cited = [a.source for a in advice] + [w.source for w in withheld]
+    cited += [x.source for c in conditions for x in c.contributions if x.source]
+    cited += [kb.tests[t.id].source for t in tests]
     return Assessment(
-        conditions=_condition_results(ckb, post),
+        conditions=conditions,
         triage=tri,
         red_flags=red_flags,
         next_tests=tests,
@@ -152,6 +222,9 @@ def assess(
         disclaimer=kb.meta.disclaimer,
         emergency_message=emergency,
         kb_version=ckb.version,
+        kb_checksum=ckb.checksum(),
         case=case,
-        understood=understood or [],
+        understood=understood,
+        answered=_answered(ckb, case, cs),
+        sources=_sources(ckb, cited),
     )
