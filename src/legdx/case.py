@@ -83,7 +83,13 @@ def _json_type(value: Any) -> str:
         return "null"
     if isinstance(value, bool):
         return str(value).lower()
-    return {dict: "an object", list: "a list", str: "a string"}.get(type(value), type(value).__name__)
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, str):
+        return "a string"
+    return type(value).__name__
 
 
 def _shown(value: Any) -> str:

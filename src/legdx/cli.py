@@ -228,11 +228,6 @@ def eval_cmd(
         )
 
 
-def main() -> None:  # pragma: no cover - console entry
-    logging.basicConfig(level=logging.WARNING)
-    app()
-
-
 class _Nav(StrEnum):
     BACK = "back"
     QUIT = "quit"

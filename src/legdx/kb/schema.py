@@ -365,12 +365,3 @@ class KBMeta(Strict):
     kb_version: Annotated[str, Field(pattern=r"^\d+\.\d+\.\d+$")]
     date: str
     disclaimer: Text
-
-
-def slug_ok(value: str) -> bool:
-    """True when ``value`` is a valid knowledge id.
-
-    >>> slug_ok("peripheral_artery_disease"), slug_ok("PAD")
-    (True, False)
-    """
-    return re.fullmatch(ID_PATTERN, value) is not None
