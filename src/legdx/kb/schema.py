@@ -7,7 +7,6 @@ uncited number. The cross-file checks (dangling ids, unused sources, tags) live 
 
 from __future__ import annotations
 
-import re
 from enum import StrEnum
 from typing import Annotated, Literal
 
