@@ -4,19 +4,8 @@ breaks it in every way at once and expects every problem in the same run."""
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
-
-
-def _replace(name: str, old: str, new: str):
-    def edit(root):
-        path = root / name
-        text = path.read_text()
-        assert old in text, (name, old)
-        path.write_text(text.replace(old, new, 1))
-
-    return edit
+from tests.kb.kb_edits import copy_kb, replace_in
 
 
 def _delete(name: str):
@@ -28,29 +17,25 @@ def _delete(name: str):
 
 MERALGIA = "conditions/meralgia_paresthetica.yaml"
 DAMAGE = {
-    "missing key": (_replace(MERALGIA, "lay_name: Trapped", "nickname: Trapped"), "meralgia_paresthetica.yaml: lay_name: Field required"),
-    "wrong type": (_replace("conditions/tarsal_tunnel_syndrome.yaml", "prior: {value: 0.008,", "prior: {value: high,"), "tarsal_tunnel_syndrome.yaml: prior.value: Input should be a valid number"),
-    "probability out of range": (_replace("conditions/statin_myopathy.yaml", "prior: {value: 0.02,", "prior: {value: 1.5,"), "prior 1.5 is outside the open interval (0, 1)"),
-    "dangling finding": (_replace("conditions/restless_legs_syndrome.yaml", "- finding: urge_to_move", "- finding: urge_to_moove"), "unknown finding 'urge_to_moove'"),
-    "uncited number": (_replace("conditions/dehydration.yaml", 'lr_pos: {value: 6.0, source: "expert:finding-estimates", kind', "lr_pos: {value: 6.0, kind"), "dehydration.yaml: findings.2.lr_pos.source: Field required"),
-    "undefined source": (_replace("conditions/hypokalemia.yaml", 'severe_low: {value: 200.0, source: "ref:statpearls-hypokalemia"', 'severe_low: {value: 200.0, source: "ref:nowhere"'), "source 'ref:nowhere' is not defined in sources.yaml"),
-    "bad YAML": (_replace("tests.yaml", "- id: abi_rest", "- id: [abi_rest"), "tests.yaml: not valid YAML"),
-    "duplicate id": (_replace("findings.yaml", "- id: fever\n", "- id: cold_pale_leg\n"), "findings.yaml: [cold_pale_leg]: id defined more than once"),
-    "missing threshold the engine needs": (_replace("thresholds.yaml", "- id: group_damping", "- id: group_dampening"), "thresholds.yaml: [group_damping]: missing"),
-    "unknown advice tag": (_replace("advice.yaml", "tags: [hydration]", "tags: [yoga]"), "advice.yaml: [hydration]: tags.0: Input should be"),
-    "triage rule naming a band that does not exist": (_replace("triage.yaml", "all: [dark_urine]", "all: [dark_urine]\n  bands: {abi: [very_low_indeed]}"), "finding abi has no band 'very_low_indeed'"),
+    "missing key": (replace_in(MERALGIA, "lay_name: Trapped", "nickname: Trapped"), "meralgia_paresthetica.yaml: lay_name: Field required"),
+    "wrong type": (replace_in("conditions/tarsal_tunnel_syndrome.yaml", "prior: {value: 0.008,", "prior: {value: high,"), "tarsal_tunnel_syndrome.yaml: prior.value: Input should be a valid number"),
+    "probability out of range": (replace_in("conditions/statin_myopathy.yaml", "prior: {value: 0.02,", "prior: {value: 1.5,"), "prior 1.5 is outside the open interval (0, 1)"),
+    "dangling finding": (replace_in("conditions/restless_legs_syndrome.yaml", "- finding: urge_to_move", "- finding: urge_to_moove"), "unknown finding 'urge_to_moove'"),
+    "uncited number": (replace_in("conditions/dehydration.yaml", 'lr_pos: {value: 6.0, source: "expert:finding-estimates", kind', "lr_pos: {value: 6.0, kind"), "dehydration.yaml: findings.2.lr_pos.source: Field required"),
+    "undefined source": (replace_in("conditions/hypokalemia.yaml", 'severe_low: {value: 200.0, source: "ref:statpearls-hypokalemia"', 'severe_low: {value: 200.0, source: "ref:nowhere"'), "source 'ref:nowhere' is not defined in sources.yaml"),
+    "bad YAML": (replace_in("tests.yaml", "- id: abi_rest", "- id: [abi_rest"), "tests.yaml: not valid YAML"),
+    "duplicate id": (replace_in("findings.yaml", "- id: fever\n", "- id: cold_pale_leg\n"), "findings.yaml: [cold_pale_leg]: id defined more than once"),
+    "missing threshold the engine needs": (replace_in("thresholds.yaml", "- id: group_damping", "- id: group_dampening"), "thresholds.yaml: [group_damping]: missing"),
+    "unknown advice tag": (replace_in("advice.yaml", "tags: [hydration]", "tags: [yoga]"), "advice.yaml: [hydration]: tags.0: Input should be"),
+    "triage rule naming a band that does not exist": (replace_in("triage.yaml", "all: [dark_urine]", "all: [dark_urine]\n  bands: {abi: [very_low_indeed]}"), "finding abi has no band 'very_low_indeed'"),
     "file named after another condition": (lambda root: (root / "conditions/cellulitis_leg.yaml").rename(root / "conditions/cellulitis.yaml"), "conditions/cellulitis.yaml: id: file must be named cellulitis_leg.yaml"),
-    "bad version": (_replace("kb.toml", 'kb_version = "', 'kb_version = "v'), "kb.toml: kb_version: String should match pattern"),
+    "bad version": (replace_in("kb.toml", 'kb_version = "', 'kb_version = "v'), "kb.toml: kb_version: String should match pattern"),
     "missing file": (_delete("question_groups.yaml"), "no question group"),
 }  # fmt: skip
 
 
 def _broken(tmp_path, repo, *edits):
-    root = tmp_path / "kb"
-    shutil.copytree(repo / "src/legdx/knowledge", root)
-    for edit in edits:
-        edit(root)
-    return root
+    return copy_kb(tmp_path / "kb", repo, *edits)
 
 
 @pytest.mark.parametrize("kind", sorted(DAMAGE))

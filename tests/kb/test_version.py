@@ -5,7 +5,9 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
-from legdx import assess, parse_case
+from tests.kb.kb_edits import copy_kb, replace_in
+
+from legdx import assess, load_kb, parse_case
 
 VERSIONS = Path(__file__).with_name("kb_versions.toml")
 
@@ -27,28 +29,8 @@ def test_versions_are_never_reused_for_other_content():
     assert len(set(pinned.values())) == len(pinned), "two versions pin the same checksum"
 
 
-def _changed_copy(tmp_path, repo, edit):
-    import shutil
-
-    dst = tmp_path / "kb"
-    shutil.copytree(repo / "src/legdx/knowledge", dst)
-    edit(dst)
-    from legdx.kb import load_kb
-
-    return load_kb(dst)
-
-
 def test_checksum_follows_every_kind_of_knowledge(tmp_path, repo, kb):
     """A change to a condition, a finding, a test, advice, a triage rule or a threshold moves the checksum."""
-
-    def replace_in(name, old, new):
-        def edit(root):
-            path = root / name
-            text = path.read_text()
-            assert old in text, (name, old)
-            path.write_text(text.replace(old, new, 1))
-
-        return edit
 
     edits = [
         replace_in("conditions/restless_legs_syndrome.yaml", "summary_lay: Restless", "summary_lay: Changed. Restless"),
@@ -59,7 +41,7 @@ def test_checksum_follows_every_kind_of_knowledge(tmp_path, repo, kb):
         replace_in("thresholds.yaml", "meaning: ", "meaning: Changed "),
     ]
     for i, edit in enumerate(edits):
-        changed = _changed_copy(tmp_path / str(i), repo, edit)
+        changed = load_kb(copy_kb(tmp_path / str(i), repo, edit))
         assert changed.checksum != kb.checksum, i
 
 

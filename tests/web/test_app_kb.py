@@ -12,7 +12,9 @@ from legdx.web.settings import Settings
 
 def test_app_serves_the_knowledge_base_it_is_given(tmp_path, repo):
     toy = compile_kb(load_kb(repo / "tests/data/toy_kb"))
-    settings = Settings(environment="test", data_dir=tmp_path, database_url=f"sqlite:///{tmp_path}/t.db", warm_intake=False)
+    settings = Settings(
+        environment="test", data_dir=tmp_path, database_url=f"sqlite:///{tmp_path}/t.db", warm_intake=False
+    )
     with TestClient(create_app(settings, toy)) as client:
         ids = {c["id"] for c in client.get("/api/v1/conditions").json()}
         assert ids == set(toy.condition_ids)
