@@ -98,14 +98,29 @@ def test_nsaid_magnesium_heat_cautions(assess_case):
         "bilateral": True,
         "thigh_or_buttock_pain": True,
     }
-    plain = assess_case(age=24, sex="female", findings=period)
+    asked = {
+        "chronic_kidney_disease": False,
+        "taking_anticoagulant": False,
+        "stomach_ulcer_or_bleeding": False,
+        "heart_failure_or_recent_heart_attack": False,
+        "asthma": False,
+        "pregnant": False,
+    }
+    plain = assess_case(age=24, sex="female", findings={**period, **asked})
     assert "nsaid" in {t.value for x in plain.advice for t in x.tags}
+    # not yet asked: withheld with "check first" until the contraindications are known
+    unasked = assess_case(age=24, sex="female", findings=period)
+    assert "nsaid" not in {t.value for x in unasked.advice for t in x.tags}
+    why = next(w.why for w in unasked.withheld_advice if "nsaid" in w.tags)
+    assert why.startswith("Check with a pharmacist or clinician") and "kidney disease" in why
+    older = assess_case(age=70, sex="female", findings={**period, **asked})
+    assert "nsaid" in {t.value for w in older.withheld_advice for t in w.tags}
     for risk, tag in [
         ("chronic_kidney_disease", "nsaid"),
         ("taking_anticoagulant", "nsaid"),
         ("chronic_kidney_disease", "magnesium"),
     ]:
-        a = assess_case(age=24, sex="female", findings={**period, risk: True})
+        a = assess_case(age=24, sex="female", findings={**period, **asked, risk: True})
         assert tag not in {t.value for x in a.advice for t in x.tags}
         assert tag in {t.value for w in a.withheld_advice for t in w.tags}
     numb = assess_case(age=24, sex="female", findings={**period, "numbness_tingling": True})

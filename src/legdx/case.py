@@ -43,6 +43,7 @@ __all__ = [
     "ConditionResult",
     "Contribution",
     "NextTest",
+    "SomethingElse",
     "SourceOut",
     "Triage",
     "UnderstoodFinding",
@@ -282,6 +283,11 @@ class Contribution(BaseModel):
 
 
 class ConditionResult(BaseModel):
+    """One condition: ``probability`` that it is present at all (for clinicians; several can be),
+    ``share`` that it is the cause (the conditions and ``something_else`` share 1), the priors of
+    both, the findings behind them, and ``alongside``: known partners that are likely too (iron
+    deficiency behind restless legs), shown "with" this condition rather than as rivals."""
+
     id: str
     name: str
     lay_name: str
@@ -290,7 +296,19 @@ class ConditionResult(BaseModel):
     probability: float
     share: float
     prior: float
+    prior_share: float = 0.0
     contributions: list[Contribution]
+    alongside: list[str] = Field(default_factory=list)
+
+
+class SomethingElse(BaseModel):
+    """The chance that the cause is none of the modelled conditions, with a plain sentence when it
+    matters (empty otherwise) and the findings that moved it."""
+
+    share: float
+    says: str
+    prior_share: float = 0.0
+    contributions: list[Contribution] = Field(default_factory=list)
 
 
 class Triage(BaseModel):
@@ -352,6 +370,8 @@ class SourceOut(BaseModel):
 
 class Assessment(BaseModel):
     conditions: list[ConditionResult]
+    something_else: SomethingElse = Field(default_factory=lambda: SomethingElse(share=0.0, says=""))
+    share_temperature: float = 1.0
     triage: Triage
     red_flags: list[str]
     next_tests: list[NextTest]

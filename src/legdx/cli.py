@@ -183,6 +183,10 @@ def eval_cmd(
     vignettes: Annotated[Path, typer.Argument(metavar="VIGNETTES.jsonl")],
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
     interview: Annotated[bool, typer.Option("--interview", help="Play each case as a simulated patient.")] = False,
+    vocabulary: Annotated[
+        Path | None,
+        typer.Option(help="File of the finding ids the set's authors were given (scores text reading only on those)."),
+    ] = None,
 ) -> None:
     """Accuracy report on a vignette file: top-1, top-3, triage, calibration and every miss."""
     from legdx.evaluation import evaluate, read_vignettes, simulate_all
@@ -190,7 +194,13 @@ def eval_cmd(
     ckb = _compiled()
     try:
         items = read_vignettes(vignettes, ckb.kb)
-        report = evaluate(items, ckb)
+        words = None
+        if vocabulary is not None:
+            try:
+                words = frozenset(vocabulary.read_text(encoding="utf-8").split())
+            except OSError as exc:
+                raise InvalidCase(str(vocabulary), f"cannot be read ({exc.strerror})") from None
+        report = evaluate(items, ckb, vocabulary=words)
         if interview:
             report.extra.update(simulate_all(items, ckb))
     except LegdxError as exc:
@@ -199,9 +209,21 @@ def eval_cmd(
     if as_json:
         sys.stdout.write(json.dumps(data, indent=2) + "\n")
         return
-    print(f"vignettes: {data['n']}")
+    print(f"vignettes: {data['n']} ({data['modelled']} with a modelled cause, {data['outside_kb']} outside the KB)")
     print(f"top-1: {data['top1']:.1%}   top-3: {data['top3']:.1%}   triage exact: {data['triage_exact']:.1%}")
-    print(f"under-triaged: {data['under_triaged']}   over-triaged: {data['over_triaged']}   Brier: {data['brier']}")
+    print(
+        f"under-triaged: {data['under_triaged']} (urgent or emergency: {data['under_triaged_urgent']})   "
+        f"over-triaged: {data['over_triaged']}   self-care kept: {data['self_care_kept']}   Brier: {data['brier']}"
+    )
+    print(
+        f"outside the KB: {data['outside_kb_flagged']}/{data['outside_kb']} named in the top 3 or 'something else' "
+        f">= 0.25; self-care advised {data['outside_kb_self_care']}; unsafe advice in {data['unsafe_advice']} cases"
+    )
+    if "findings_precision" in data:
+        print(
+            f"text reading: precision {data['findings_precision']:.3f}, recall {data['findings_recall']:.3f}, "
+            f"warning-sign recall {data['warning_signs_recall']:.3f}"
+        )
     if "questions" in data:
         q, a = data["questions"], data["answers"]
         print(f"interview: screens median {q['median']}, p90 {q['p90']}, max {q['max']}")
@@ -214,7 +236,7 @@ def eval_cmd(
     print("per condition (n, top-1, top-3):")
     for cid, s in data["per_condition_sensitivity"].items():
         print(f"  {cid:38s} {s['n']:3d}  {s['top1']:.0%}  {s['top3']:.0%}")
-    print("reliability (predicted vs observed):")
+    print("reliability of the shares (predicted vs observed):")
     for b in data["reliability"]:
         if b["pairs"]:
             pred, obs = b["mean_predicted"], b["observed"]
@@ -223,7 +245,8 @@ def eval_cmd(
     for m in data["misses"]:
         flag = " UNDER-TRIAGED" if m["under_triaged"] else ""
         print(
-            f"  {m['id']}: gold {','.join(m['gold_icd10'])} / {m['gold_triage']}, got {m['triage']}{flag}; "
+            f"  {m['id']}: gold {','.join(m['gold_icd10'])} / {m['gold_triage']}, got {m['triage']}{flag}"
+            f"{' UNSAFE ' + ','.join(m['unsafe_advice']) if m['unsafe_advice'] else ''}; "
             f"leading {', '.join(m['leading'])}"
         )
 

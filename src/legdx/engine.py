@@ -1,10 +1,20 @@
 """Posterior probabilities, explanations and the value of asking or testing.
 
-The model (DESIGN.md, "Reasoning"): each condition is its own hypothesis with prior odds from the
-knowledge base. Every answered finding multiplies the odds by its likelihood ratio (LR+ when
-present, LR- when absent, the band's LR for a measured value; unknown findings count 1). The
-result is the probability that each condition is present; dividing by the sum gives its share of
-the differential.
+The model (DESIGN.md, "Reasoning") gives two numbers per condition, from the same evidence:
+
+* ``probability``: the chance the condition is present at all (several can be). Each condition is
+  its own hypothesis against all other leg pain: prior odds times the likelihood ratio of every
+  answered finding (LR+ when present, LR- when absent, the band's LR for a measured value; unknown
+  findings count 1). Triage uses it, so a dangerous condition is never diluted by a rival.
+* ``share``: the chance that this condition is *the* cause of the complaint. The conditions and an
+  explicit "something else" (a cause outside the knowledge base) compete for one unit of
+  probability. With the likelihood ratios read against the same reference (people with leg pain),
+  hypothesis ``h`` scores ``log prior_share[h] + L[h] / T``, where ``L[h]`` is the sum of its
+  damped log-LRs and ``T`` the calibration temperature (``share_temperature``), and the shares are
+  the softmax of the scores. A cause that explains the findings better takes share from one that
+  explains them less, and findings that no modelled cause explains raise "something else". The
+  explanation stays exact: ``log(share[h] / share[else]) = log(prior_share[h] / prior_share[else])
+  + (L[h] - L[else]) / T``, with every term of ``L`` listed as a contribution.
 
 Correlated findings: findings that report the same mechanism share a ``group`` in findings.yaml
 (for example the four restless-legs criteria, or the signs of a clot). Within a group, for each
@@ -32,6 +42,7 @@ __all__ = [
     "ValuedTest",
     "band_of",
     "binary_entropy",
+    "competing_shares",
     "expected_information",
     "gain_by_condition",
     "posterior",
@@ -53,10 +64,12 @@ class CaseStates:
 
 @dataclass(frozen=True)
 class Posterior:
-    logodds: FloatArray  # (C,)
-    probability: FloatArray  # (C,)
-    share: FloatArray  # (C,)
+    logodds: FloatArray  # (C,) log-odds that each condition is present
+    probability: FloatArray  # (C,) chance each condition is present at all
+    share: FloatArray  # (C,) chance each condition is the cause; with other_share sums to 1
+    other_share: float  # chance the cause is none of the modelled conditions ("something else")
     contributions: FloatArray  # (len(states), C) damped log-LR of each answered state
+    other_contributions: FloatArray  # (len(states),) damped log-LR of each answered state for "something else"
     states: IntArray
 
 
@@ -147,19 +160,51 @@ def damp_groups(llr: FloatArray, groups: IntArray, damping: float) -> FloatArray
     return out
 
 
+def competing_shares(
+    ckb: CompiledKB, evidence: FloatArray, other_evidence: float, female: bool | None
+) -> tuple[FloatArray, float]:
+    """Shares of the conditions and of "something else" from their summed damped log-LRs.
+
+    >>> import numpy as np
+    >>> from types import SimpleNamespace
+    >>> toy = SimpleNamespace(prior_logshare=np.log([0.4, 0.4]), other_logshare=np.log(0.2), temperature=1.0,
+    ...                       female_only=np.array([False, False]))
+    >>> shares, other = competing_shares(toy, np.array([np.log(4.0), 0.0]), 0.0, None)
+    >>> [round(float(x), 3) for x in shares], round(other, 3)
+    ([0.727, 0.182], 0.091)
+    """
+    t = ckb.temperature
+    scores = np.append(ckb.prior_logshare + evidence / t, ckb.other_logshare + other_evidence / t)
+    if female is False:
+        scores[:-1] = np.where(ckb.female_only, -np.inf, scores[:-1])
+    scores = np.exp(scores - scores.max())
+    scores /= scores.sum()
+    shares: FloatArray = scores[:-1]
+    return shares, float(scores[-1])
+
+
 def posterior(ckb: CompiledKB, cs: CaseStates) -> Posterior:
-    """Posterior log-odds, probability and share of every condition for resolved case states."""
+    """Posterior log-odds, probability and competing share of every condition for resolved case states."""
     states = cs.states
-    raw = ckb.llr[states]
+    # "Something else" is damped with the same correlation groups, as one more column.
+    raw = np.column_stack([ckb.llr[states], ckb.other_llr[states]])
     groups = ckb.finding_group[ckb.state_finding[states]]
-    contrib = damp_groups(raw, groups, ckb.damping)
+    damped = damp_groups(raw, groups, ckb.damping)
+    contrib, other_contrib = damped[:, :-1], damped[:, -1]
     logodds = ckb.prior_logodds + contrib.sum(axis=0)
     if cs.female is False:
         logodds = np.where(ckb.female_only, -np.inf, logodds)
     prob = 1.0 / (1.0 + np.exp(-logodds))
-    total = prob.sum()
-    share = prob / total if total > 0 else prob
-    return Posterior(logodds=logodds, probability=prob, share=share, contributions=contrib, states=states)
+    share, other_share = competing_shares(ckb, contrib.sum(axis=0), float(other_contrib.sum()), cs.female)
+    return Posterior(
+        logodds=logodds,
+        probability=prob,
+        share=share,
+        other_share=other_share,
+        contributions=contrib,
+        other_contributions=other_contrib,
+        states=states,
+    )
 
 
 def triage_probability(ckb: CompiledKB, post: Posterior) -> FloatArray:

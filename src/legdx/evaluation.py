@@ -103,14 +103,31 @@ def read_vignettes(path: Path, kb: KnowledgeBase | None = None) -> list[Vignette
 
 @dataclass
 class EvalReport:
+    """Counts over assessed vignettes; :meth:`as_dict` gives the CONTRACT.md keys and more.
+
+    Cases whose gold cause is outside the knowledge base ("outside") are scored on what legdx
+    should do with them: name the cause in its top three or give "something else" a share of at
+    least ``OUTSIDE_SHARE``, and never advise self-care. Top-1 and top-3 are over the others.
+    """
+
     n: int = 0
+    modelled: int = 0
     top1_hits: int = 0
     top3_hits: int = 0
+    outside: int = 0
+    outside_flagged: int = 0
+    outside_self_care: int = 0
     triage_n: int = 0
     triage_exact_hits: int = 0
     under_triaged: int = 0
+    under_triaged_urgent: int = 0
     over_triaged: int = 0
+    gold_routine: int = 0
+    routine_kept: int = 0
+    advice_checked: int = 0
+    unsafe_advice: int = 0
     brier_sum: float = 0.0
+    found: list[int] = field(default_factory=lambda: [0, 0, 0, 0, 0])  # tp, fp, fn, warning tp, warning fn
     misses: list[dict[str, Any]] = field(default_factory=list)
     per_condition: dict[str, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0, 0]))
     reliability: list[list[float]] = field(default_factory=lambda: [[0.0, 0.0, 0.0] for _ in range(10)])
@@ -120,13 +137,22 @@ class EvalReport:
         def frac(a: float, b: float) -> float:
             return round(a / b, 4) if b else 0.0
 
-        return {
+        tp, fp, fn, wtp, wfn = self.found
+        out: dict[str, Any] = {
             "n": self.n,
-            "top1": frac(self.top1_hits, self.n),
-            "top3": frac(self.top3_hits, self.n),
+            "modelled": self.modelled,
+            "top1": frac(self.top1_hits, self.modelled),
+            "top3": frac(self.top3_hits, self.modelled),
             "triage_exact": frac(self.triage_exact_hits, self.triage_n),
             "under_triaged": self.under_triaged,
+            "under_triaged_urgent": self.under_triaged_urgent,
             "over_triaged": self.over_triaged,
+            "self_care_kept": f"{self.routine_kept}/{self.gold_routine}",
+            "outside_kb": self.outside,
+            "outside_kb_flagged": self.outside_flagged,
+            "outside_kb_self_care": self.outside_self_care,
+            "unsafe_advice": self.unsafe_advice,
+            "advice_checked": self.advice_checked,
             "brier": round(self.brier_sum / self.n, 4) if self.n else 0.0,
             "per_condition_sensitivity": {
                 k: {"n": v[0], "top1": frac(v[1], v[0]), "top3": frac(v[2], v[0])}
@@ -142,37 +168,102 @@ class EvalReport:
                 for i, b in enumerate(self.reliability)
             ],
             "misses": self.misses,
-            **self.extra,
         }
+        if tp + fp + fn:
+            out["findings_precision"] = frac(tp, tp + fp)
+            out["findings_recall"] = frac(tp, tp + fn)
+            out["warning_signs_recall"] = frac(wtp, wtp + wfn)
+        return {**out, **self.extra}
 
 
-def score(report: EvalReport, v: Vignette, a: Assessment) -> None:
-    """Add one assessed vignette to the report."""
+OUTSIDE_SHARE = 0.25  # "something else" share that counts as saying the cause may lie outside the KB
+NUMBER_TOLERANCE = 0.05  # a read value within 5 % of the expected one counts as right
+
+
+def _same(expected: Any, got: FindingValue) -> bool:
+    if isinstance(expected, bool) or isinstance(got, bool):
+        return expected is got
+    return isinstance(expected, int | float) and abs(expected - got) <= NUMBER_TOLERANCE * max(1.0, abs(expected))
+
+
+def _score_reading(
+    report: EvalReport, v: Vignette, a: Assessment, kb: KnowledgeBase, vocabulary: frozenset[str] | None
+) -> None:
+    """Finding-level precision and recall of the text reader against the author's expected findings.
+
+    A finding read that the author could not have labelled (outside ``vocabulary``, the ids the
+    author was given) is not scored either way.
+    """
+    expected = v.raw.get("expected_findings")
+    if not isinstance(expected, dict) or not v.case.text:
+        return
+    skip = {AGE_FINDING, FEMALE_FINDING}
+    got = {
+        u.finding: u.value
+        for u in a.understood
+        if u.used and u.finding not in skip and (vocabulary is None or u.finding in vocabulary)
+    }
+    want = {k: val for k, val in expected.items() if k in kb.findings and k not in skip}
+    for fid, value in got.items():
+        report.found[0 if fid in want and _same(want[fid], value) else 1] += 1
+    for fid, value in want.items():
+        ok = fid in got and _same(value, got[fid])
+        report.found[2] += not ok
+        if kb.findings[fid].red_flag and value is True:
+            report.found[3 if ok else 4] += 1
+
+
+def score(
+    report: EvalReport, v: Vignette, a: Assessment, kb: KnowledgeBase, vocabulary: frozenset[str] | None = None
+) -> None:
+    """Add one assessed vignette to the report (``vocabulary``: see :func:`_score_reading`)."""
     report.n += 1
     hits = [icd_match(c.icd10, v.gold_icd10) for c in a.conditions]
+    in_kb = any(icd_match(c.icd10, v.gold_icd10) for c in kb.conditions.values())
     gold_ids = [c.id for c, h in zip(a.conditions, hits, strict=True) if h]
     label = gold_ids[0] if gold_ids else "+".join(v.gold_icd10)
     top1, top3 = any(hits[:1]), any(hits[:3])
-    report.top1_hits += top1
-    report.top3_hits += top3
-    pc = report.per_condition[label]
-    pc[0] += 1
-    pc[1] += top1
-    pc[2] += top3
-    for c, h in zip(a.conditions, hits, strict=True):
-        report.brier_sum += (c.probability - float(h)) ** 2
-        b = report.reliability[min(int(c.probability * 10), 9)]
+    if in_kb:
+        report.modelled += 1
+        report.top1_hits += top1
+        report.top3_hits += top3
+        pc = report.per_condition[label]
+        pc[0] += 1
+        pc[1] += top1
+        pc[2] += top3
+    else:
+        report.outside += 1
+        report.outside_flagged += top3 or a.something_else.share >= OUTSIDE_SHARE
+        report.outside_self_care += a.triage.level is TriageLevel.ROUTINE
+    # Brier score and reliability of the shares: the conditions and "something else" share 1.
+    pairs = [(c.share, float(h)) for c, h in zip(a.conditions, hits, strict=True)]
+    pairs.append((a.something_else.share, 0.0 if in_kb else 1.0))
+    for share, hit in pairs:
+        report.brier_sum += (share - hit) ** 2
+        b = report.reliability[min(int(share * 10), 9)]
         b[0] += 1
-        b[1] += c.probability
-        b[2] += float(h)
+        b[1] += share
+        b[2] += hit
     under = False
     if v.gold_triage is not None:
         report.triage_n += 1
         report.triage_exact_hits += a.triage.level is v.gold_triage
         under = a.triage.level.rank < v.gold_triage.rank
         report.under_triaged += under
+        report.under_triaged_urgent += under and v.gold_triage.rank >= TriageLevel.URGENT.rank
         report.over_triaged += a.triage.level.rank > v.gold_triage.rank
-    if not top1 or under or (v.gold_triage is not None and a.triage.level is not v.gold_triage):
+        if v.gold_triage is TriageLevel.ROUTINE:
+            report.gold_routine += 1
+            report.routine_kept += a.triage.level is TriageLevel.ROUTINE
+    given = {t.value for x in a.advice for t in x.tags}
+    unsafe_tags = v.raw.get("unsafe_advice_tags")
+    unsafe = sorted(given & set(unsafe_tags)) if isinstance(unsafe_tags, list) else []
+    if "quinine" in given:  # never appropriate as advice, whatever the vignette says
+        unsafe = sorted({*unsafe, "quinine"})
+    report.advice_checked += isinstance(unsafe_tags, list)
+    report.unsafe_advice += bool(unsafe)
+    _score_reading(report, v, a, kb, vocabulary)
+    if (in_kb and not top1) or under or unsafe or (v.gold_triage is not None and a.triage.level is not v.gold_triage):
         report.misses.append(
             {
                 "id": v.id,
@@ -181,17 +272,24 @@ def score(report: EvalReport, v: Vignette, a: Assessment) -> None:
                 "triage": a.triage.level.value,
                 "top1": top1,
                 "top3": top3,
+                "in_kb": in_kb,
                 "under_triaged": under,
-                "leading": [f"{c.id} {c.probability:.2f}" for c in a.conditions[:3]],
+                "unsafe_advice": unsafe,
+                "leading": [f"{c.id} {c.share:.2f}" for c in a.conditions[:3]]
+                + [f"something_else {a.something_else.share:.2f}"],
             }
         )
 
 
-def evaluate(vignettes: list[Vignette], ckb: CompiledKB) -> EvalReport:
-    """Assess every vignette through the pipeline and score it."""
+def evaluate(vignettes: list[Vignette], ckb: CompiledKB, *, vocabulary: frozenset[str] | None = None) -> EvalReport:
+    """Assess every vignette through the pipeline and score it.
+
+    ``vocabulary``: the finding ids the set's authors were given (text-reading precision ignores
+    any other finding read); all of them when None.
+    """
     report = EvalReport()
     for v in vignettes:
-        score(report, v, assess(v.case, ckb))
+        score(report, v, assess(v.case, ckb), ckb.kb, vocabulary)
     return report
 
 

@@ -10,8 +10,9 @@ render the result (``legdx.report``) or store it (``legdx.store``).
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import replace
-from functools import cache
+from functools import cache, partial
 
 import numpy as np
 
@@ -22,13 +23,14 @@ from legdx.case import (
     ConditionResult,
     Contribution,
     NextTest,
+    SomethingElse,
     SourceOut,
     UnderstoodFinding,
     check_case,
 )
 from legdx.engine import CaseStates, Posterior, posterior, resolve_states, value_of_tests
 from legdx.errors import InvalidCase, TextReaderUnavailable
-from legdx.kb.compile import PRESENT, CompiledKB, compile_kb
+from legdx.kb.compile import PRESENT, CompiledKB, FloatArray, compile_kb
 from legdx.kb.load import load_kb
 from legdx.kb.schema import FindingCategory, FindingKind, TriageLevel
 from legdx.triage import case_facts, choose_advice, triage
@@ -38,6 +40,8 @@ __all__ = ["assess", "default_compiled", "read_text"]
 log = logging.getLogger(__name__)
 
 MAX_NEXT_TESTS = 5
+SHARE_DIGITS = 9  # shares are rounded finely enough that they still add up to 1 within 1e-6
+LEADING_SHARE = 0.1  # a cause with at least this share of the differential shapes the advice
 MIN_TEST_VALUE_BITS = 0.01
 EMERGENCY_PREFIX = "EMERGENCY - get help now: "
 
@@ -56,27 +60,48 @@ def _state_label(ckb: CompiledKB, fid: str, state: str) -> str:
     return f"{f.clinician_label}: {band.label}"
 
 
+def _contributions(
+    ckb: CompiledKB, post: Posterior, column: FloatArray, sources: Callable[[int], str]
+) -> list[Contribution]:
+    """The answered states that moved one hypothesis, largest first (they add up to its evidence)."""
+    out = []
+    for row, s in enumerate(post.states):
+        lo = float(column[row])
+        if abs(lo) < 1e-9:
+            continue
+        fid, state = ckb.state_names[s]
+        out.append(
+            Contribution.model_construct(
+                finding=fid,
+                state=state,
+                label=_state_label(ckb, fid, state),
+                log_odds=round(lo, 6),
+                source=sources(int(s)),
+            )
+        )
+    out.sort(key=lambda c: -abs(c.log_odds))
+    return out
+
+
+def _source(ckb: CompiledKB, condition: int, state: int) -> str:
+    return ckb.sources.get((state, condition), "")
+
+
 def _condition_results(ckb: CompiledKB, post: Posterior) -> list[ConditionResult]:
+    """Every condition, the likeliest cause first (by share, then by probability of being present)."""
     results = []
     priors = 1.0 / (1.0 + np.exp(-ckb.prior_logodds))
-    for ci in np.argsort(-post.probability, kind="stable"):
+    prior_shares = np.exp(ckb.prior_logshare)
+    possible = ckb.kb.threshold("possible")
+    for ci in np.lexsort((-post.probability, -post.share)):
         cond = ckb.kb.conditions[ckb.condition_ids[ci]]
-        contribs = []
-        for row, s in enumerate(post.states):
-            lo = float(post.contributions[row, ci])
-            if abs(lo) < 1e-9:
-                continue
-            fid, state = ckb.state_names[s]
-            contribs.append(
-                Contribution.model_construct(
-                    finding=fid,
-                    state=state,
-                    label=_state_label(ckb, fid, state),
-                    log_odds=round(lo, 4),
-                    source=ckb.sources.get((int(s), int(ci)), ""),
-                )
-            )
-        contribs.sort(key=lambda c: -abs(c.log_odds))
+        alongside = [
+            other
+            for other in ckb.condition_ids
+            if post.probability[ci] >= possible
+            and post.probability[ckb.condition_index[other]] >= possible
+            and (other in cond.alongside or cond.id in ckb.kb.conditions[other].alongside)
+        ]
         results.append(
             ConditionResult.model_construct(
                 id=cond.id,
@@ -85,12 +110,25 @@ def _condition_results(ckb: CompiledKB, post: Posterior) -> list[ConditionResult
                 icd10=list(cond.icd10),
                 snomed=list(cond.snomed),
                 probability=round(float(post.probability[ci]), 6),
-                share=round(float(post.share[ci]), 6),
+                share=round(float(post.share[ci]), SHARE_DIGITS),
                 prior=round(float(priors[ci]), 6),
-                contributions=contribs,
+                prior_share=round(float(prior_shares[ci]), SHARE_DIGITS),
+                contributions=_contributions(ckb, post, post.contributions[:, ci], partial(_source, ckb, int(ci))),
+                alongside=alongside,
             )
         )
     return results
+
+
+def _something_else(ckb: CompiledKB, post: Posterior) -> SomethingElse:
+    other = ckb.kb.something_else
+    matters = other is not None and post.other_share >= ckb.kb.threshold("unexplained")
+    return SomethingElse(
+        share=round(post.other_share, SHARE_DIGITS),
+        says=other.says if matters and other is not None else "",
+        prior_share=round(float(np.exp(ckb.other_logshare)), SHARE_DIGITS),
+        contributions=_contributions(ckb, post, post.other_contributions, lambda s: ckb.other_sources.get(s, "")),
+    )
 
 
 def _contributing_factors(ckb: CompiledKB, post: Posterior, leading: list[str], bands: dict[str, str]) -> list[str]:
@@ -189,10 +227,10 @@ def assess(case: Case, ckb: CompiledKB | None = None) -> Assessment:
     cautious = {c: max(p, facts.probability[c]) for c, p in probability.items()}
 
     tri, red_flags = triage(kb, facts)
-    ranked = sorted(probability, key=lambda c: -probability[c])
-    possible = kb.threshold("possible")
-    leading = [c for c in ranked[:4] if probability[c] >= possible] or ranked[:2]
-    advice, withheld = choose_advice(kb, replace(facts, probability=cautious), tri.level, leading)
+    by_share = sorted(ckb.condition_ids, key=lambda c: -post.share[ckb.condition_index[c]])
+    leading = [c for c in by_share[:3] if post.share[ckb.condition_index[c]] >= LEADING_SHARE] or by_share[:1]
+    likely = [c for c in by_share if c not in leading and probability[c] >= kb.threshold("possible")]
+    advice, withheld = choose_advice(kb, replace(facts, probability=cautious), tri.level, leading, likely)
 
     tests = []
     for tv in value_of_tests(ckb, post, known=set(cs.values))[:MAX_NEXT_TESTS]:
@@ -208,11 +246,15 @@ def assess(case: Case, ckb: CompiledKB | None = None) -> Assessment:
     if tri.level is TriageLevel.EMERGENCY:
         emergency = EMERGENCY_PREFIX + tri.reasons[0] + " Call your local emergency number now."
     conditions = _condition_results(ckb, post)
+    something_else = _something_else(ckb, post)
     cited = [a.source for a in advice] + [w.source for w in withheld]
     cited += [x.source for c in conditions for x in c.contributions if x.source]
+    cited += [x.source for x in something_else.contributions if x.source]
     cited += [kb.tests[t.id].source for t in tests]
     return Assessment(
         conditions=conditions,
+        something_else=something_else,
+        share_temperature=ckb.temperature,
         triage=tri,
         red_flags=red_flags,
         next_tests=tests,

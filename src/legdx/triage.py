@@ -1,53 +1,89 @@
 """Urgency and safe advice.
 
-Triage is the highest level among (a) red-flag rules in ``triage.yaml`` that fire on the case's
-findings and measured values and (b) each condition's own ``urgency`` once its probability reaches
-the named threshold. Because the result is a maximum, adding a red flag can only raise it.
+Triage is the highest level among (a) the warning-sign rules in ``triage.yaml`` that fire on the
+case's findings, measured values and age, and (b) each condition's own ``urgency`` once its
+probability of being present reaches the named threshold. Because the result is a maximum, adding
+a warning sign can only raise it. Then a safety net that does not depend on naming the cause:
+"routine" (self-care) stands only when a harmless cause clearly leads the differential, nothing
+points to a cause outside the knowledge base, no must-not-miss condition is still in doubt and no
+warning sign is present or left unanswered; otherwise the level is at least "soon", and the
+reason says in plain words that the picture does not fit a common cause well.
 
-Advice is chosen from the leading conditions and the triage level, then every item is checked
-against its ``withhold_when`` rules; an item that could harm this person is moved to
-``withheld`` with the reason, never silently dropped.
+Advice is chosen from the leading causes and the triage level, then every item is checked:
+against the level (self-care never sits beside "get seen today"), against its ``withhold_when``
+rules (a fact that makes it unsafe for this person), and against its ``ask_first`` facts (a
+contraindication that is not yet known withholds it with "check first" until it is asked). An item
+held back is listed with the reason, never silently dropped. At most five items are given, ranked.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 from legdx.case import AdviceOut, Triage, WithheldAdvice
 from legdx.engine import CaseStates, Posterior, triage_probability
 from legdx.kb.compile import CompiledKB
 from legdx.kb.load import KnowledgeBase
-from legdx.kb.schema import AdviceItem, AdviceTag, Rule, TriageLevel
+from legdx.kb.schema import AGE_FINDING, AdviceItem, AdviceTag, Rule, TriageLevel
 
-__all__ = ["CaseFacts", "case_facts", "choose_advice", "rule_fires", "triage"]
+__all__ = ["MAX_ADVICE", "CaseFacts", "case_facts", "choose_advice", "rule_fires", "triage"]
+
+MAX_ADVICE = 5  # items given to the person, best first
+DOES_NOT_FIT = (
+    "The answers do not fit a common, harmless cause well enough to be sure what this is, "
+    "so a clinician should take a look."
+)
+NO_WARNING_SIGNS = (
+    "No warning signs were found, and the picture fits a common, harmless cause; self-care is reasonable for now."
+)
+CHECK_FIRST = "Check with a pharmacist or clinician before trying this: "  # followed by what we do not know
 
 
 @dataclass(frozen=True)
 class CaseFacts:
-    """What rules look at: findings present, bands of measured values, condition probabilities."""
+    """What rules look at: findings present and known, bands of measured values, age, and the
+    differential (triage probabilities, the probabilities shown, the competing shares)."""
 
     present: frozenset[str]
     bands: Mapping[str, str]
     probability: Mapping[str, float]
     reported: Mapping[str, float] | None = None  # the probabilities shown to the person, for reason texts
+    known: frozenset[str] = frozenset()  # findings answered either way
+    unknown: frozenset[str] = frozenset()  # findings explicitly answered "don't know"
+    age: float | None = None
+    female: bool | None = None
+    share: Mapping[str, float] = field(default_factory=dict)
+    other_share: float = 0.0
 
 
-def case_facts(ckb: CompiledKB, cs: CaseStates, post: Posterior) -> CaseFacts:
+def case_facts(ckb: CompiledKB, cs: CaseStates, post: Posterior, *, unknown: frozenset[str] = frozenset()) -> CaseFacts:
     """Facts for triage: probabilities in which red flags can only raise urgency (engine.triage_probability)."""
     tprob = triage_probability(ckb, post)
-    probability = {cid: float(tprob[i]) for i, cid in enumerate(ckb.condition_ids)}
-    present = frozenset(f for f, v in cs.values.items() if v is True)
-    reported = {cid: float(post.probability[i]) for i, cid in enumerate(ckb.condition_ids)}
-    return CaseFacts(present=present, bands=cs.bands, probability=probability, reported=reported)
+    age = cs.values.get(AGE_FINDING)
+    return CaseFacts(
+        present=frozenset(f for f, v in cs.values.items() if v is True),
+        bands=cs.bands,
+        probability={cid: float(tprob[i]) for i, cid in enumerate(ckb.condition_ids)},
+        reported={cid: float(post.probability[i]) for i, cid in enumerate(ckb.condition_ids)},
+        known=frozenset(cs.values),
+        unknown=unknown,
+        age=float(age) if age is not None and not isinstance(age, bool) else None,
+        female=cs.female,
+        share={cid: float(post.share[i]) for i, cid in enumerate(ckb.condition_ids)},
+        other_share=post.other_share,
+    )
 
 
 def rule_fires(rule: Rule, facts: CaseFacts, kb: KnowledgeBase) -> bool:
     """True when every non-empty clause of ``rule`` holds for ``facts``.
 
     >>> from legdx.kb.schema import Rule
-    >>> facts = CaseFacts(frozenset({"fever"}), {}, {})
+    >>> facts = CaseFacts(frozenset({"fever"}), {}, {}, age=70)
     >>> rule_fires(Rule(all=["fever"]), facts, None), rule_fires(Rule(all=["fever", "dark_urine"]), facts, None)
+    (True, False)
+    >>> older, unless_fever = Rule(all=["fever"], age_at_least=65), Rule(all=["fever"], none=["fever"])
+    >>> rule_fires(older, facts, None), rule_fires(unless_fever, facts, None)
     (True, False)
     """
     if rule.always:
@@ -55,6 +91,14 @@ def rule_fires(rule: Rule, facts: CaseFacts, kb: KnowledgeBase) -> bool:
     if rule.all and not all(f in facts.present for f in rule.all):
         return False
     if rule.any and not any(f in facts.present for f in rule.any):
+        return False
+    if rule.also_any and not any(f in facts.present for f in rule.also_any):
+        return False
+    if rule.none and any(f in facts.present for f in rule.none):
+        return False
+    if rule.age_at_least is not None and (facts.age is None or facts.age < rule.age_at_least):
+        return False
+    if rule.age_below is not None and (facts.age is None or facts.age >= rule.age_below):
         return False
     if rule.bands and not any(facts.bands.get(f) in bs for f, bs in rule.bands.items()):
         return False
@@ -65,8 +109,26 @@ def rule_fires(rule: Rule, facts: CaseFacts, kb: KnowledgeBase) -> bool:
     return True
 
 
+def _routine_is_safe(kb: KnowledgeBase, facts: CaseFacts) -> bool:
+    """The safety net: self-care only when a harmless cause clearly explains the picture."""
+    if any(kb.findings[f].red_flag for f in facts.present | facts.unknown):
+        return False  # a warning sign present, or left unanswered ("don't know")
+    if not facts.share:
+        return True
+    leader = max(facts.share, key=lambda c: facts.share[c])
+    cond = kb.conditions[leader]
+    # A harmless cause: not a must-not-miss, and one that never warrants more than a visit within
+    # days (whether it does here is its own urgency rule, applied above when it is likely enough).
+    if cond.must_not_miss or cond.urgency.level.rank > TriageLevel.SOON.rank:
+        return False
+    if facts.share[leader] < kb.threshold("clear_lead") or facts.other_share >= kb.threshold("unexplained"):
+        return False
+    doubt = kb.threshold("danger_doubt")
+    return not any(c.must_not_miss and facts.probability.get(cid, 0.0) >= doubt for cid, c in kb.conditions.items())
+
+
 def triage(kb: KnowledgeBase, facts: CaseFacts) -> tuple[Triage, list[str]]:
-    """Return the triage (level and reasons, most urgent first) and the red flags found."""
+    """Return the triage (level and reasons, most urgent first) and the warning signs found."""
     fired: list[tuple[TriageLevel, str]] = []
     red_flags: list[str] = []
     for rule in kb.triage_rules:
@@ -79,10 +141,10 @@ def triage(kb: KnowledgeBase, facts: CaseFacts) -> tuple[Triage, list[str]]:
         if p >= kb.threshold(cond.urgency.threshold) and cond.urgency.level is not TriageLevel.ROUTINE:
             shown = (facts.reported or facts.probability).get(cid, p)
             fired.append((cond.urgency.level, f"{cond.lay_name} is {shown:.0%} likely: {cond.urgency.reason}"))
-    if not fired:
-        return Triage(
-            level=TriageLevel.ROUTINE, reasons=["No warning signs were found; self-care is reasonable for now."]
-        ), []
+    if not fired or max(level.rank for level, _ in fired) == TriageLevel.ROUTINE.rank:
+        if _routine_is_safe(kb, facts):
+            return Triage(level=TriageLevel.ROUTINE, reasons=[NO_WARNING_SIGNS]), red_flags
+        fired.append((TriageLevel.SOON, DOES_NOT_FIT))
     fired.sort(key=lambda lr: -lr[0].rank)
     top = fired[0][0]
     reasons = list(dict.fromkeys(reason for level, reason in fired if level is top))
@@ -90,42 +152,75 @@ def triage(kb: KnowledgeBase, facts: CaseFacts) -> tuple[Triage, list[str]]:
     return Triage(level=top, reasons=reasons), list(dict.fromkeys(red_flags))
 
 
-_TAG_ORDER = {AdviceTag.EMERGENCY_CARE: 0, AdviceTag.SEE_CLINICIAN: 1}
+_STANDING = {AdviceTag.EMERGENCY_CARE: 0, AdviceTag.SEE_CLINICIAN: 1}
 
 
-def _order(item: AdviceItem) -> int:
-    return min((_TAG_ORDER.get(t, 2) for t in item.tags), default=2)
+def _allowed_at(item: AdviceItem, level: TriageLevel) -> bool:
+    if item.for_triage:
+        return level in item.for_triage
+    if level is TriageLevel.EMERGENCY:
+        return AdviceTag.EMERGENCY_CARE in item.tags  # self-care must not delay emergency care
+    return level in item.given_at
+
+
+def _ask_first_reason(kb: KnowledgeBase, item: AdviceItem, facts: CaseFacts) -> str | None:
+    """Why the item must wait: a contraindication that has not been asked yet (None when all are known)."""
+    missing = []
+    for first in item.ask_first:
+        if first.finding == AGE_FINDING:
+            known = facts.age is not None
+        else:  # pregnancy and the like are known not to apply to a male
+            known = first.finding in facts.known or (
+                facts.female is False and kb.findings[first.finding].sex == "female"
+            )
+        if not known:
+            missing.append(first.why.rstrip("."))
+    return CHECK_FIRST + "; ".join(missing) + "." if missing else None
 
 
 def choose_advice(
-    kb: KnowledgeBase, facts: CaseFacts, level: TriageLevel, leading: list[str]
+    kb: KnowledgeBase, facts: CaseFacts, level: TriageLevel, leading: list[str], also_likely: Sequence[str] = ()
 ) -> tuple[list[AdviceOut], list[WithheldAdvice]]:
-    """Pick advice for the triage level and the leading conditions, withholding unsafe items.
+    """Pick advice for the triage level and the leading causes (most likely first), safely.
 
-    In an emergency only the emergency guidance is given: self-care must not delay care.
+    Returns at most :data:`MAX_ADVICE` items, ranked: emergency care, then seeing a clinician,
+    then what the leading causes call for (the likelier cause first, then each item's ``rank``).
+    Items that could harm this person, or whose safety depends on a fact not yet asked, are
+    returned in the second list with the reason. ``also_likely``: conditions likely to be present
+    that do not lead; their advice is never given, but what would be unsafe in it is listed too
+    (compression with arterial disease beside a venous cause).
     """
-    candidates: list[str] = [a.id for a in kb.advice.values() if level in a.for_triage]
-    if level is TriageLevel.EMERGENCY:  # only condition-specific emergency guidance joins it
-        candidates.extend(
-            aid
-            for cid in leading
-            for aid in kb.conditions[cid].advice
-            if AdviceTag.EMERGENCY_CARE in kb.advice[aid].tags
-        )
-    else:
-        for cid in leading:
-            candidates.extend(kb.conditions[cid].advice)
-        candidates.extend(
-            a.id for a in kb.advice.values() if a.offer_when is not None and rule_fires(a.offer_when, facts, kb)
-        )
-    given: list[AdviceItem] = []
+    candidates: dict[str, int] = {}  # advice id -> position of the cause that calls for it
+    for a in kb.advice.values():
+        if level in a.for_triage:
+            candidates.setdefault(a.id, -1)
+    for pos, cid in enumerate(leading):
+        for aid in kb.conditions[cid].advice:
+            candidates.setdefault(aid, pos)
+    for a in kb.advice.values():
+        if a.offer_when is not None and rule_fires(a.offer_when, facts, kb):
+            candidates.setdefault(a.id, len(leading))
+    warn_only = {aid: None for cid in also_likely for aid in kb.conditions[cid].advice if aid not in candidates}
+    given: list[tuple[tuple[int, int, int], AdviceItem]] = []
     withheld: list[WithheldAdvice] = []
-    for aid in dict.fromkeys(candidates):
+    for aid in [*candidates, *warn_only]:
         item = kb.advice[aid]
-        reason = next((r for r in item.withhold_when if rule_fires(r, facts, kb)), None)
-        if reason is None:
-            given.append(item)
-        else:
-            withheld.append(WithheldAdvice(id=item.id, tags=list(item.tags), why=reason.why, source=reason.source))
-    given.sort(key=_order)  # stable: emergency first, then clinician contact, then self-care
-    return [AdviceOut(id=a.id, text=a.text, tags=list(a.tags), source=a.source) for a in given], withheld
+        if item.requires is not None and not rule_fires(item.requires, facts, kb):
+            continue
+        # What would be unsafe for this person is shown as withheld at any level (a clinician and
+        # the person should know that compression or exercise is wrong here), before the level filter.
+        unsafe = next((r for r in item.withhold_when if rule_fires(r, facts, kb)), None)
+        if unsafe is not None:
+            withheld.append(WithheldAdvice(id=item.id, tags=list(item.tags), why=unsafe.why, source=unsafe.source))
+            continue
+        if aid in warn_only or not _allowed_at(item, level):
+            continue
+        wait = _ask_first_reason(kb, item, facts)
+        if wait is not None:
+            withheld.append(WithheldAdvice(id=item.id, tags=list(item.tags), why=wait, source=item.source))
+            continue
+        standing = min((_STANDING.get(t, 2) for t in item.tags), default=2)
+        given.append(((standing, candidates[aid], item.rank), item))
+    given.sort(key=lambda x: x[0])
+    chosen = [item for _, item in given[:MAX_ADVICE]]
+    return [AdviceOut(id=a.id, text=a.text, tags=list(a.tags), source=a.source) for a in chosen], withheld

@@ -37,6 +37,11 @@ class CompiledKB:
     finding_group: IntArray  # (F,) correlation group index, -1 when ungrouped
     group_names: tuple[str, ...]
     prior_logodds: FloatArray  # (C,)
+    prior_logshare: FloatArray  # (C,) log prior share of each condition in the competing differential
+    other_logshare: float  # log prior share of "something else"
+    other_llr: FloatArray  # (S,) log-LR of each state for "something else"
+    other_sources: dict[int, str]  # state -> source id of the number used for "something else"
+    temperature: float  # shares use log-likelihood ratios divided by this (calibration)
     female_only: npt.NDArray[np.bool_]  # (C,)
     danger_weight: FloatArray  # (C,) weight in expected-information sums
     llr: FloatArray  # (S, C)
@@ -91,30 +96,42 @@ def compile_kb(kb: KnowledgeBase) -> CompiledKB:
     p_given_not = p_given.copy()
     sources: dict[tuple[int, int], str] = {}
 
+    def link_column(link: FindingLink, llr_col: FloatArray, pg_col: FloatArray, pn_col: FloatArray) -> dict[int, str]:
+        """Fill one hypothesis's column from one finding link; returns the source of each state's number."""
+        f = kb.findings[link.finding]
+        idxs = finding_states[fids.index(f.id)]
+        if f.kind is FindingKind.BINARY:
+            sens, spec, src_pos, src_neg = _binary_link(link)
+            s_pres, s_abs = idxs
+            llr_col[s_pres] = np.log(sens / (1.0 - spec))
+            llr_col[s_abs] = np.log((1.0 - sens) / spec)
+            pg_col[s_pres], pg_col[s_abs] = sens, 1.0 - sens
+            pn_col[s_pres], pn_col[s_abs] = 1.0 - spec, spec
+            return {s_pres: src_pos, s_abs: src_neg}
+        band_lr = link.band_lr or {}
+        lrs = np.array([band_lr[b.id].value if b.id in band_lr else 1.0 for b in f.bands])
+        llr_col[list(idxs)] = np.log(lrs)
+        # With no population distribution of the value in data, take the bands as equally
+        # common without the condition; with it, proportional to their LRs. Used only to
+        # rank questions and tests, never in the posterior.
+        pn_col[list(idxs)] = 1.0 / len(idxs)
+        pg_col[list(idxs)] = lrs / lrs.sum()
+        return {state_index[(f.id, b.id)]: band_lr[b.id].source for b in f.bands if b.id in band_lr}
+
     for ci, cond in enumerate(conditions):
         for link in cond.findings:
-            f = kb.findings[link.finding]
-            idxs = finding_states[fids.index(f.id)]
-            if f.kind is FindingKind.BINARY:
-                sens, spec, src_pos, src_neg = _binary_link(link)
-                s_pres, s_abs = idxs
-                llr[s_pres, ci] = np.log(sens / (1.0 - spec))
-                llr[s_abs, ci] = np.log((1.0 - sens) / spec)
-                p_given[s_pres, ci], p_given[s_abs, ci] = sens, 1.0 - sens
-                p_given_not[s_pres, ci], p_given_not[s_abs, ci] = 1.0 - spec, spec
-                sources[(s_pres, ci)], sources[(s_abs, ci)] = src_pos, src_neg
-            else:
-                band_lr = link.band_lr or {}
-                lrs = np.array([band_lr[b.id].value if b.id in band_lr else 1.0 for b in f.bands])
-                llr[list(idxs), ci] = np.log(lrs)
-                # With no population distribution of the value in data, take the bands as equally
-                # common without the condition; with it, proportional to their LRs. Used only to
-                # rank questions and tests, never in the posterior.
-                p_given_not[list(idxs), ci] = 1.0 / len(idxs)
-                p_given[list(idxs), ci] = lrs / lrs.sum()
-                for b in f.bands:
-                    if b.id in band_lr:
-                        sources[(state_index[(f.id, b.id)], ci)] = band_lr[b.id].source
+            for state, source in link_column(link, llr[:, ci], p_given[:, ci], p_given_not[:, ci]).items():
+                sources[(state, ci)] = source
+
+    # "Something else" (a cause outside the knowledge base) is one more hypothesis with its own column.
+    other_llr = np.zeros(n_s)
+    other_sources: dict[int, str] = {}
+    other = kb.something_else
+    if other is not None:
+        spare_pg, spare_pn = p_given[:, 0].copy(), p_given_not[:, 0].copy()  # not used for questions
+        for link in other.findings:
+            other_sources.update(link_column(link, other_llr, spare_pg, spare_pn))
+    other_share = other.prior.value if other is not None else 0.0
 
     group_names = tuple(sorted({f.group for f in kb.findings.values() if f.group}))
     finding_group = np.array(
@@ -122,6 +139,8 @@ def compile_kb(kb: KnowledgeBase) -> CompiledKB:
         dtype=np.int64,
     )
     priors = np.array([c.prior.value for c in conditions])
+    # Prior shares: the conditions' base rates, scaled so that they and "something else" add up to 1.
+    prior_share = (1.0 - other_share) * priors / priors.sum()
     danger = kb.threshold("danger_weight")
     return CompiledKB(
         kb=kb,
@@ -136,6 +155,11 @@ def compile_kb(kb: KnowledgeBase) -> CompiledKB:
         finding_group=finding_group,
         group_names=group_names,
         prior_logodds=np.log(priors / (1.0 - priors)),
+        prior_logshare=np.log(prior_share),
+        other_logshare=float(np.log(other_share)) if other_share > 0 else -np.inf,
+        other_llr=other_llr,
+        other_sources=other_sources,
+        temperature=kb.threshold("share_temperature"),
         female_only=np.array([c.sex == "female" for c in conditions]),
         danger_weight=np.array([danger if c.must_not_miss else 1.0 for c in conditions]),
         llr=llr,

@@ -31,9 +31,11 @@ from legdx.kb.schema import (
     Evidence,
     Finding,
     FindingKind,
+    FindingLink,
     KBMeta,
     QuestionGroup,
     Rule,
+    SomethingElse,
     Source,
     Threshold,
     TriageRule,
@@ -42,7 +44,15 @@ from legdx.kb.schema import (
 M = TypeVar("M", bound=BaseModel)
 
 # Thresholds the code reads by name (the engine, the interview and the pipeline); a KB without them is broken.
-REQUIRED_THRESHOLDS = ("possible", "danger_weight", "group_damping")
+REQUIRED_THRESHOLDS = (
+    "possible",
+    "danger_weight",
+    "group_damping",
+    "share_temperature",
+    "clear_lead",
+    "unexplained",
+    "danger_doubt",
+)
 
 
 @dataclass(frozen=True)
@@ -57,6 +67,7 @@ class KnowledgeBase:
     advice: dict[str, AdviceItem]
     triage_rules: tuple[TriageRule, ...]
     thresholds: dict[str, Threshold]
+    something_else: SomethingElse | None
     question_groups: dict[str, QuestionGroup] = field(default_factory=dict)
     location: str = field(default="")
 
@@ -68,6 +79,8 @@ class KnowledgeBase:
         for table in (self.findings, self.conditions, self.tests, self.thresholds):
             for key, model in table.items():
                 yield from _walk_evidence(model, key)
+        if self.something_else is not None:
+            yield from _walk_evidence(self.something_else, "something_else")
 
     @cached_property
     def checksum(self) -> str:
@@ -88,6 +101,7 @@ class KnowledgeBase:
             "thresholds": self.thresholds,
             "question_groups": self.question_groups,
             "sources": self.sources,
+            "something_else": self.something_else,
         }
 
         def dump(obj: Any) -> Any:
@@ -204,6 +218,8 @@ def load_kb(path: str | Path | None = None) -> KnowledgeBase:
     question_groups: dict[str, QuestionGroup] = {}
     if (root / "question_groups.yaml").is_file():
         question_groups = list_file("question_groups.yaml", QuestionGroup)
+    other_data = _read_yaml(root / "something_else.yaml", "something_else.yaml", problems)
+    something_else = _validate(SomethingElse, other_data, "something_else.yaml", problems) if other_data else None
     triage_data = _read_yaml(root / "triage.yaml", "triage.yaml", problems)
     triage_rules = _validate_list(TriageRule, triage_data, "triage.yaml", problems) if triage_data else []
 
@@ -237,6 +253,7 @@ def load_kb(path: str | Path | None = None) -> KnowledgeBase:
         advice=advice,
         triage_rules=tuple(triage_rules),
         thresholds=thresholds,
+        something_else=something_else,
         question_groups=question_groups,
         location=str(root),
     )
@@ -271,7 +288,7 @@ def cross_check(kb: KnowledgeBase) -> list[str]:
                         problems.append(f"{label}: finding {fid} has no band {b!r} (has {sorted(valid)})")
 
     def check_rule(rule: Rule, label: str) -> None:
-        for fid in [*rule.all, *rule.any]:
+        for fid in [*rule.all, *rule.any, *rule.also_any, *rule.none]:
             need("finding", kb.findings, fid, label)
         check_bands(rule.bands, label)
         check_bands(rule.unless_bands, label)
@@ -285,6 +302,7 @@ def cross_check(kb: KnowledgeBase) -> list[str]:
         *((f"conditions/{k}.yaml", v) for k, v in kb.conditions.items()),
         *((f"tests.yaml: [{k}]", v) for k, v in kb.tests.items()),
         *((f"thresholds.yaml: [{k}]", v) for k, v in kb.thresholds.items()),
+        *([("something_else.yaml", kb.something_else)] if kb.something_else is not None else []),
     ]
     for label, model in groups:
         for path, ev in _walk_evidence(model, ""):
@@ -297,9 +315,8 @@ def cross_check(kb: KnowledgeBase) -> list[str]:
         if f.replaced_by is not None:
             need("finding", kb.findings, f.replaced_by, f"{label}: replaced_by")
 
-    for cid, c in kb.conditions.items():
-        label = f"conditions/{cid}.yaml"
-        for i, link in enumerate(c.findings):
+    def check_links(links: list[FindingLink], label: str) -> None:
+        for i, link in enumerate(links):
             ll = f"{label}: findings[{i}]"
             if not need("finding", kb.findings, link.finding, ll):
                 continue
@@ -310,12 +327,19 @@ def cross_check(kb: KnowledgeBase) -> list[str]:
                 problems.append(f"{ll}: binary finding {f.id} cannot have band_lr")
             if link.band_lr is not None:
                 check_bands({f.id: list(link.band_lr)}, ll)
+
+    for cid, c in kb.conditions.items():
+        label = f"conditions/{cid}.yaml"
+        check_links(c.findings, label)
         for test_id in c.tests:
             need("test", kb.tests, test_id, f"{label}: tests")
         for advice_id in c.advice:
             need("advice", kb.advice, advice_id, f"{label}: advice")
         for source_id in c.sources:
             need_source(f"{label}: sources", source_id)
+        for other in c.alongside:
+            if need("condition", kb.conditions, other, f"{label}: alongside") and other == cid:
+                problems.append(f"{label}: alongside: a condition cannot be shown alongside itself")
         need("threshold", kb.thresholds, c.urgency.threshold, f"{label}: urgency.threshold")
 
     for tid, test in kb.tests.items():
@@ -331,9 +355,13 @@ def cross_check(kb: KnowledgeBase) -> list[str]:
         need_source(label, item.source)
         if item.offer_when is not None:
             check_rule(item.offer_when, f"{label}: offer_when")
+        if item.requires is not None:
+            check_rule(item.requires, f"{label}: requires")
         for i, rule in enumerate(item.withhold_when):
             need_source(f"{label}: withhold_when[{i}]", rule.source)
             check_rule(rule, f"{label}: withhold_when[{i}]")
+        for i, first in enumerate(item.ask_first):
+            need("finding", kb.findings, first.finding, f"{label}: ask_first[{i}]")
 
     for trule in kb.triage_rules:
         label = f"triage.yaml: [{trule.id}]"
@@ -351,6 +379,9 @@ def cross_check(kb: KnowledgeBase) -> list[str]:
     for gid in kb.question_groups:
         if gid not in groups_in_use:
             problems.append(f"question_groups.yaml: [{gid}]: no finding belongs to this group")
+
+    if kb.something_else is not None:
+        check_links(kb.something_else.findings, "something_else.yaml")
 
     for name in REQUIRED_THRESHOLDS:
         if name not in kb.thresholds:

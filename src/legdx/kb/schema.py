@@ -254,6 +254,9 @@ class Condition(Strict):
     findings: list[FindingLink] = Field(min_length=1)
     tests: list[Id] = Field(default_factory=list)
     advice: list[Id] = Field(default_factory=list)
+    # Known pairings: when this condition and one listed here are both likely, this one is shown
+    # "with" it (iron deficiency behind restless legs) instead of as a rival explanation.
+    alongside: list[Id] = Field(default_factory=list)
     summary_lay: Text
     summary_clinician: Text
     typical_pattern: Text
@@ -270,6 +273,26 @@ class Condition(Strict):
         dupes = sorted({i for i in ids if ids.count(i) > 1})
         if dupes:
             raise ValueError(f"findings listed more than once: {dupes}")
+        return self
+
+
+class SomethingElse(Strict):
+    """The explicit "something else": a cause of leg pain outside the knowledge base.
+
+    It competes with the conditions for the differential's shares. ``prior`` is its share before
+    any finding is known; ``findings`` are the findings that such causes explain better (or
+    worse) than the modelled conditions do, as likelihood ratios against people with leg pain.
+    ``says`` is the plain sentence shown when it matters.
+    """
+
+    prior: Evidence
+    findings: list[FindingLink] = Field(default_factory=list)
+    says: Text
+
+    @model_validator(mode="after")
+    def _prior_is_probability(self) -> SomethingElse:
+        if not 0.0 < self.prior.value < 1.0:
+            raise ValueError(f"prior {self.prior.value} is outside the open interval (0, 1)")
         return self
 
 
@@ -303,6 +326,9 @@ class Rule(Strict):
 
     - ``all``: every finding listed is present.
     - ``any``: at least one finding listed is present.
+    - ``also_any``: and at least one of these too (a second list, for "this and (a or b)" rules).
+    - ``none``: no finding listed is present (unknown counts as not present).
+    - ``age_at_least`` / ``age_below``: the person's age is known and in that range.
     - ``bands``: at least one numeric finding falls in one of the listed bands.
     - ``unless_bands``: none of the listed numeric bands is matched (fires when a value is missing too).
     - ``probable``: at least one condition reaches the named threshold.
@@ -311,6 +337,10 @@ class Rule(Strict):
 
     all: list[Id] = Field(default_factory=list)
     any: list[Id] = Field(default_factory=list)
+    also_any: list[Id] = Field(default_factory=list)
+    none: list[Id] = Field(default_factory=list)
+    age_at_least: int | None = Field(default=None, ge=0, le=120)
+    age_below: int | None = Field(default=None, ge=1, le=121)
     bands: dict[Id, list[Id]] = Field(default_factory=dict)
     unless_bands: dict[Id, list[Id]] = Field(default_factory=dict)
     probable: dict[Id, Id] = Field(default_factory=dict)
@@ -318,7 +348,8 @@ class Rule(Strict):
 
     @model_validator(mode="after")
     def _not_empty(self) -> Rule:
-        if not (self.always or self.all or self.any or self.bands or self.unless_bands or self.probable):
+        clauses = (self.all, self.any, self.bands, self.unless_bands, self.probable)
+        if not (self.always or any(clauses) or self.age_at_least is not None or self.age_below is not None):
             raise ValueError("a rule needs at least one clause (or `always: true`)")
         return self
 
@@ -335,14 +366,40 @@ class WithholdRule(Rule):
     source: SourceId
 
 
+class AskFirst(Strict):
+    """A fact that must be known before an advice item is safe to give (a contraindication that is
+    unknown withholds the item with ``why`` until it has been asked). ``finding`` must be known to
+    be absent; ``age_years`` means the age must be known (its limit is a ``withhold_when`` rule)."""
+
+    finding: Id
+    why: Text
+
+
+SELF_CARE_LEVELS = [TriageLevel.ROUTINE, TriageLevel.SOON]
+
+
 class AdviceItem(Strict):
+    """Advice for the person.
+
+    ``for_triage``: given at these levels whatever the cause (the "see a clinician" items).
+    ``given_at``: the triage levels at which the item may be given at all (self-care by default
+    only at routine and soon: it must not sit next to "get seen today").
+    ``rank``: lower comes first among items of the same standing (safety, then what helps most).
+    ``offer_when``: offered whatever the cause when this rule fires; ``requires``: never given
+    unless this rule fires.
+    """
+
     id: Id
     text: Text
     clinician_text: str | None = None
     tags: list[AdviceTag] = Field(min_length=1)
     source: SourceId
     for_triage: list[TriageLevel] = Field(default_factory=list)
+    given_at: list[TriageLevel] = Field(default_factory=lambda: list(SELF_CARE_LEVELS))
+    rank: int = Field(default=50, ge=0, le=100)
     offer_when: Rule | None = None
+    requires: Rule | None = None  # given only when this fits the person (habit advice only for the habit)
+    ask_first: list[AskFirst] = Field(default_factory=list)
     withhold_when: list[WithholdRule] = Field(default_factory=list)
 
 
