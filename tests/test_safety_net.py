@@ -1,0 +1,213 @@
+"""The causes compete, legdx says when nothing fits, and it never falsely reassures (issue 9).
+
+A property sweep over 20,000 random cases, the issue's own examples, and the blind-written sets
+read as their authors extracted them (the text reader is tested on the same sets in tests/intake).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+
+import pytest
+
+from legdx import assess, parse_case
+from legdx.evaluation import icd_match
+from legdx.kb.schema import AdviceTag, TriageLevel
+from legdx.triage import MAX_ADVICE, NO_WARNING_SIGNS
+
+SWEEP = 20_000
+BLIND_SETS = [
+    "blind_safety.jsonl",
+    "blind_text_lay.jsonl",
+    "blind_text_clinic.jsonl",
+    "blind_text_exam.jsonl",
+    "blind_new_conditions.jsonl",
+]
+
+
+def _random_case(rng: random.Random, kb, binary: list[str], numeric: list[str]) -> dict:
+    findings = {f: rng.random() < 0.6 for f in rng.sample(binary, rng.randint(0, 12))}
+    for fid in rng.sample(numeric, rng.randint(0, min(2, len(numeric)))):
+        r = kb.findings[fid].range
+        findings[fid] = round(rng.uniform(r.min, r.max), 2)
+    sex = rng.choice(["female", "male", None])
+    if sex == "male":
+        for fid in [f.id for f in kb.findings.values() if f.sex == "female"]:
+            findings.pop(fid, None)
+    return {"age": rng.choice([None, rng.randint(1, 100)]), "sex": sex, "findings": findings}
+
+
+def _advice_fits_level(a, kb) -> None:
+    level = a.triage.level
+    assert len(a.advice) <= MAX_ADVICE
+    for item in a.advice:
+        spec = kb.advice[item.id]
+        if level is TriageLevel.EMERGENCY:
+            assert AdviceTag.EMERGENCY_CARE in spec.tags or level in spec.for_triage, item.id
+        elif spec.for_triage:
+            assert level in spec.for_triage, (item.id, level)
+        else:
+            assert level in spec.given_at, (item.id, level)
+    if level is not TriageLevel.ROUTINE:
+        assert NO_WARNING_SIGNS not in a.triage.reasons  # never "self-care is reasonable" beside "get seen"
+
+
+@pytest.mark.slow
+def test_property_sweep_over_twenty_thousand_random_cases(ckb):
+    """Shares add up to 1; a warning sign never lowers the level; advice always fits the level."""
+    kb = ckb.kb
+    binary = sorted(
+        f.id for f in kb.findings.values() if f.kind.value == "binary" and f.category.value != "demographic"
+    )
+    numeric = sorted(
+        f.id for f in kb.findings.values() if f.kind.value == "numeric" and f.category.value != "demographic"
+    )
+    flags = sorted(f.id for f in kb.findings.values() if f.red_flag)
+    rng = random.Random(20261206)
+    for _ in range(SWEEP):
+        data = _random_case(rng, kb, binary, numeric)
+        a = assess(parse_case(data, kb), ckb)
+        assert sum(c.share for c in a.conditions) + a.something_else.share == pytest.approx(1.0, abs=1e-6)
+        _advice_fits_level(a, kb)
+        flag = rng.choice(flags)
+        if data["findings"].get(flag) is not True:
+            raised = assess(parse_case({**data, "findings": {**data["findings"], flag: True}}, kb), ckb)
+            assert raised.triage.level.rank >= a.triage.level.rank, (data, flag)
+
+
+def test_shares_are_explained_exactly(ckb):
+    """log(share / share_else) = log(prior_share / prior_share_else) + (sum of contributions) / T."""
+    rng = random.Random(7)
+    kb = ckb.kb
+    binary = sorted(
+        f.id for f in kb.findings.values() if f.kind.value == "binary" and f.category.value != "demographic"
+    )
+    for _ in range(200):
+        a = assess(parse_case(_random_case(rng, kb, binary, []), kb), ckb)
+        other = a.something_else
+        base = math.log(other.share) - (
+            math.log(other.prior_share) + sum(x.log_odds for x in other.contributions) / a.share_temperature
+        )
+        for c in a.conditions:
+            if c.share < 1e-4:  # shares are rounded to 1e-9, so the log of a tiny one is not exact
+                continue
+            explained = math.log(c.prior_share) + sum(x.log_odds for x in c.contributions) / a.share_temperature
+            assert math.log(c.share) - base == pytest.approx(explained, abs=1e-4), c.id
+            # and the probability of being present is still prior log-odds plus the same contributions
+            logit = math.log(c.prior / (1 - c.prior)) + sum(x.log_odds for x in c.contributions)
+            assert c.probability == pytest.approx(1 / (1 + math.exp(-logit)), abs=1e-5)
+
+
+def test_a_classic_claudicant_gets_one_clear_cause(assess_case):
+    a = assess_case(
+        age=72,
+        sex="male",
+        findings={
+            "pain_on_walking": True,
+            "relieved_by_rest": True,
+            "calf_pain": True,
+            "smoker": True,
+            "diabetes": True,
+        },
+    )
+    shares = {c.id: c.share for c in a.conditions}
+    probability = {c.id: c.probability for c in a.conditions}
+    assert a.conditions[0].id == "peripheral_artery_disease" and shares["peripheral_artery_disease"] >= 0.5
+    assert shares["lumbar_spinal_stenosis"] < 0.25  # it no longer scores as high as the cause that explains more
+    assert probability["peripheral_artery_disease"] > probability["lumbar_spinal_stenosis"]
+
+
+@pytest.mark.parametrize(
+    ("findings", "age", "lowest", "nearby"),
+    [
+        ({"hot_swollen_joint": True, "fever": True, "knee_pain": True}, 45, TriageLevel.EMERGENCY, "M00"),
+        ({"constant_night_pain": True, "hard_lump": True, "thigh_or_buttock_pain": True}, 15, TriageLevel.SOON, "C40"),
+        ({"pop_or_snap_at_onset": True, "sudden_onset": True, "calf_pain": True}, 44, TriageLevel.URGENT, "S86"),
+    ],
+    ids=["hot swollen knee with fever", "teenager's night pain with a lump", "calf that went pop"],
+)
+def test_unmodelled_pictures_are_never_reassured(assess_case, findings, age, lowest, nearby):
+    a = assess_case(age=age, sex="male", findings=findings)
+    assert a.triage.level.rank >= lowest.rank
+    assert NO_WARNING_SIGNS not in a.triage.reasons
+    named = any(icd_match(c.icd10, [nearby]) for c in a.conditions[:3])
+    assert named or a.something_else.share >= 0.25
+    if not named:
+        assert a.something_else.says  # the person is told in plain words
+
+
+def test_nsaids_wait_until_their_risks_are_asked(assess_case):
+    sciatica = {"low_back_pain": True, "shooting_pain_below_knee": True, "straight_leg_raise_positive": True}
+    a = assess_case(age=72, sex="male", findings=sciatica)
+    assert a.conditions[0].id == "lumbar_radiculopathy"  # a cause whose advice includes NSAIDs leads
+    assert "nsaid" not in {t.value for x in a.advice for t in x.tags}
+    assert any("nsaid" in w.tags for w in a.withheld_advice)
+    safe = {
+        "chronic_kidney_disease": False,
+        "taking_anticoagulant": False,
+        "stomach_ulcer_or_bleeding": False,
+        "heart_failure_or_recent_heart_attack": False,
+        "asthma": False,
+    }
+    younger = assess_case(age=40, sex="male", findings={**sciatica, **safe})
+    assert "nsaid" in {t.value for x in younger.advice for t in x.tags}  # once asked, and under 65, it is given
+
+
+def test_no_extra_fluids_with_a_low_sodium(assess_case):
+    cramps = {"sudden_muscle_tightening": True, "relieved_by_stretching": True, "worse_at_night": True}
+    base = {**cramps, "chronic_kidney_disease": False, "heart_failure_or_recent_heart_attack": False}
+    a = assess_case(age=60, sex="female", findings={**base, "low_fluid_intake": True, "sodium_mmol_l": 128})
+    assert "hydration" not in {t.value for x in a.advice for t in x.tags}
+    b = assess_case(age=60, sex="female", findings={**base, "low_fluid_intake": True})
+    assert "hydration" in {t.value for x in b.advice for t in x.tags}  # so the withholding is what did it
+
+
+def test_stop_smoking_only_for_smokers(assess_case):
+    walking = {"pain_on_walking": True, "relieved_by_rest": True, "calf_pain": True}
+    smoker = assess_case(age=68, sex="male", findings={**walking, "smoker": True})
+    never = assess_case(age=68, sex="male", findings={**walking, "smoker": False})
+    assert "stop_smoking" in {x.id for x in smoker.advice}
+    assert "stop_smoking" not in {x.id for x in never.advice}
+
+
+def _as_authored(row: dict, kb) -> dict | None:
+    """The case as its author read it: text cases become their expected findings (ids the KB knows)."""
+    case = row["case"]
+    if "text" in case:
+        if row.get("expected_findings") is None:
+            return None
+        findings = {
+            k: v
+            for k, v in row["expected_findings"].items()
+            if k in kb.findings and kb.findings[k].category.value != "demographic"
+        }
+        case = {"findings": findings}
+        if row.get("expected_age") is not None:
+            case["age"] = int(row["expected_age"])
+        if row.get("expected_sex") in ("female", "male"):
+            case["sex"] = row["expected_sex"]
+        return case
+    return {**case, "findings": {k: v for k, v in case.get("findings", {}).items() if k in kb.findings}}
+
+
+@pytest.mark.parametrize("name", BLIND_SETS)
+def test_blind_sets_no_urgent_case_triaged_lower_and_no_unsafe_advice(name, ckb, repo):
+    kb = ckb.kb
+    under, unsafe = [], []
+    for line in (repo / "tests/data/vignettes" / name).read_text().splitlines():
+        row = json.loads(line)
+        case = _as_authored(row, kb)
+        if case is None:
+            continue
+        a = assess(parse_case(case, kb), ckb)
+        gold = TriageLevel(row["gold_triage"])
+        if gold.rank >= TriageLevel.URGENT.rank and a.triage.level.rank < gold.rank:
+            under.append((row["id"], gold.value, a.triage.level.value))
+        given = {t.value for x in a.advice for t in x.tags}
+        bad = given & set(row.get("unsafe_advice_tags", ["quinine"]))
+        if bad:
+            unsafe.append((row["id"], sorted(bad)))
+    assert not under, under
+    assert not unsafe, unsafe
