@@ -340,13 +340,16 @@ class WithheldAdvice(BaseModel):
 
 class UnderstoodFinding(BaseModel):
     """A finding read from the free text, with the span it came from; ``used`` is false when an
-    explicit answer overrides it or another mention of the same finding was preferred."""
+    explicit answer overrides it or another mention of the same finding was preferred.
+    ``uncertain``: a warning sign written with a hedge ("maybe a bit numb down below"); it is not
+    used for the differential but is treated as present for triage, and the result says so."""
 
     finding: str
     value: FindingValue
     span: tuple[int, int]
     text: str
     used: bool = True
+    uncertain: bool = False
 
 
 class Answered(BaseModel):

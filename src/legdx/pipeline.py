@@ -44,6 +44,7 @@ SHARE_DIGITS = 9  # shares are rounded finely enough that they still add up to 1
 LEADING_SHARE = 0.1  # a cause with at least this share of the differential shapes the advice
 MIN_TEST_VALUE_BITS = 0.01
 EMERGENCY_PREFIX = "EMERGENCY - get help now: "
+UNSURE_PREFIX = "You were not sure about a warning sign, so to be safe it is treated as present: "
 
 
 @cache
@@ -222,11 +223,15 @@ def assess(case: Case, ckb: CompiledKB | None = None) -> Assessment:
     cs = resolve_states(case, ckb, extra=extra)
     post = posterior(ckb, cs)
     probability = {cid: float(post.probability[i]) for i, cid in enumerate(ckb.condition_ids)}
-    facts = case_facts(ckb, cs, post)
+    assumed = frozenset(u.finding for u in understood if u.uncertain and u.finding not in cs.values)
+    facts = case_facts(ckb, cs, post, assumed=assumed)
     # Advice is withheld on whichever probability is higher, the reported or the triage one.
     cautious = {c: max(p, facts.probability[c]) for c, p in probability.items()}
 
     tri, red_flags = triage(kb, facts)
+    if assumed and tri.level.rank > TriageLevel.ROUTINE.rank:
+        unsure = "; ".join(kb.findings[f].clinician_label.lower() for f in sorted(assumed))
+        tri = tri.model_copy(update={"reasons": [*tri.reasons, f"{UNSURE_PREFIX}{unsure}."]})
     by_share = sorted(ckb.condition_ids, key=lambda c: -post.share[ckb.condition_index[c]])
     leading = [c for c in by_share[:3] if post.share[ckb.condition_index[c]] >= LEADING_SHARE] or by_share[:1]
     likely = [c for c in by_share if c not in leading and probability[c] >= kb.threshold("possible")]

@@ -57,12 +57,23 @@ class CaseFacts:
     other_share: float = 0.0
 
 
-def case_facts(ckb: CompiledKB, cs: CaseStates, post: Posterior, *, unknown: frozenset[str] = frozenset()) -> CaseFacts:
-    """Facts for triage: probabilities in which red flags can only raise urgency (engine.triage_probability)."""
+def case_facts(
+    ckb: CompiledKB,
+    cs: CaseStates,
+    post: Posterior,
+    *,
+    unknown: frozenset[str] = frozenset(),
+    assumed: frozenset[str] = frozenset(),
+) -> CaseFacts:
+    """Facts for triage: probabilities in which red flags can only raise urgency (engine.triage_probability).
+
+    ``unknown``: findings answered "don't know"; ``assumed``: warning signs the person was unsure
+    about, treated as present for triage only (they never move the differential).
+    """
     tprob = triage_probability(ckb, post)
     age = cs.values.get(AGE_FINDING)
     return CaseFacts(
-        present=frozenset(f for f, v in cs.values.items() if v is True),
+        present=frozenset(f for f, v in cs.values.items() if v is True) | assumed,
         bands=cs.bands,
         probability={cid: float(tprob[i]) for i, cid in enumerate(ckb.condition_ids)},
         reported={cid: float(post.probability[i]) for i, cid in enumerate(ckb.condition_ids)},

@@ -47,7 +47,8 @@ class Sentence:
 
 
 class Doc:
-    """Tokens and sentences of one text. ``doc[i]`` is a token; ``doc.norms[i]`` its NORM."""
+    """Tokens and sentences of one text. ``doc[i]`` is a token; ``doc.norms[i]`` the NORM the
+    matcher compares (spaCy's, with misspellings corrected by the matcher's parse)."""
 
     __slots__ = ("text", "tokens", "norms", "sents")
 

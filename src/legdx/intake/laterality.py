@@ -5,7 +5,8 @@
 2. explicit: "both legs", "bilateral", "left and right" -> true; "one leg", "unilateral",
    "only on the left" -> false;
 1. a side tied to a limb ("left calf", "right foot", "L leg") and never the other side -> false;
-0. plural limb words ("my legs ache", "calves") -> true.
+0. the whole limbs in the plural ("my legs ache", "restless limbs") -> true. Other plurals
+   ("calves", "feet", "thighs") say nothing: people write "my calves" and "my feet" of one leg.
 
 A swelling mention ("swollen", "oedema", "puffy") is resolved against its sentence: a side, a
 comparison ("bigger than the other") or a singular limb -> ``unilateral_leg_swelling``; both
@@ -44,6 +45,7 @@ LIMB_PLURAL = {
     "soles",
     "hips",
 }
+WHOLE_LIMBS_PLURAL = {"legs", "limbs", "extremities"}  # the only plurals that suggest both sides
 ANKLE = {"ankle", "ankles", "pedal", "feet", "foot"}
 SIDE_WORDS = {"left": "left", "right": "right", "lt": "left", "rt": "right", "l": "left", "r": "right"}
 SIDED = {"left-sided": "left", "right-sided": "right"}
@@ -150,7 +152,7 @@ def bilateral_candidates(doc: Doc, skip: set[int]) -> list[Side]:
             side = _side_at(doc, i, sent.end)
             if side is not None:
                 sides.setdefault(side, Side("bilateral", False, i, i + 1, 1))
-            elif doc[i].norm in LIMB_PLURAL and doc[i].norm not in ("toes", "knees", "hips"):
+            elif doc[i].norm in WHOLE_LIMBS_PLURAL:
                 out.append(Side("bilateral", True, i, i + 1, 0))
     if len(sides) == 1:
         out.extend(sides.values())

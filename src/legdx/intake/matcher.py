@@ -25,12 +25,14 @@ and only at that word: the pattern's tests are checked outwards from the anchor,
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
 
 from legdx.intake.document import Doc, parse, tokenize
 from legdx.intake.lexicon import Lexicon, load_lexicon
+from legdx.intake.spelling import SpellingCorrector
 
 __all__ = ["Match", "LexiconMatcher", "TokenPattern", "TokenTest", "compile_pattern", "get_matcher"]
 
@@ -260,6 +262,10 @@ class TokenPattern:
         """The pattern's tests in text order."""
         return [*reversed(self.before), *([self.anchor] if self.anchor else []), *self.after]
 
+    def words(self) -> set[str]:
+        """Every literal word the pattern can match (the spelling corrector's vocabulary)."""
+        return {w for t in self.tests() for w in t.words}
+
 
 def anchor_index(tests: list[TokenTest]) -> int | None:
     """The best required token of a pattern to index it by: rarest words, never only stop words.
@@ -365,6 +371,9 @@ class LexiconMatcher:
         for i, rule in enumerate(lexicon.context):
             self._add(f"C{i}", rule.terms, norms)
         self._prefix_lengths = sorted({len(p) for p in self.by_prefix})
+        words = set(self.by_word) | {w for phrase in self.phrases for w in phrase}
+        words |= {w for tests in self.matchers.values() for pat in tests for w in pat.words()}
+        self.spelling = SpellingCorrector(words)
 
     def _add(self, key: str, terms: list[str], norms: Tokenize) -> None:
         for term in terms:
@@ -399,8 +408,11 @@ class LexiconMatcher:
                 self.matchers.setdefault(key, []).append(pattern)
 
     def parse(self, text: str) -> Doc:
-        """spaCy's tokens and sentences of ``text`` (``document.parse``)."""
-        return parse(text)
+        """spaCy's tokens and sentences of ``text`` (``document.parse``), misspelt words read as the
+        lexicon words they most likely mean (``spelling.py``)."""
+        doc = parse(text)
+        doc.norms = [self.spelling.correct(n) for n in doc.norms]
+        return doc
 
     def _anchored_on(self, norm: str) -> tuple[TokenPattern, ...]:
         hit = self._candidates.get(norm)
@@ -454,7 +466,19 @@ class LexiconMatcher:
         return sorted((Match(k, s, e) for k, s, e in found), key=lambda m: (m.start, m.end, m.key))
 
 
-@cache
+_BUILDING = threading.Lock()
+
+
 def get_matcher() -> LexiconMatcher:
-    """The matcher for the packaged lexicon, built on first use and kept for the process."""
+    """The matcher for the packaged lexicon, built on first use and kept for the process.
+
+    Thread-safe: the web app builds it in the background at start while requests arrive, and a
+    request that needs it first waits for that build instead of starting a second one.
+    """
+    with _BUILDING:
+        return _matcher()
+
+
+@cache
+def _matcher() -> LexiconMatcher:
     return LexiconMatcher(load_lexicon())

@@ -74,8 +74,9 @@ FAMILY_FINDINGS = {"family_history_rls"}
 UNAFFIRMED = {"negated", "possible", "hypothetical", "historical", "family", "other"}
 # a present finding that entails another: foot drop is weakness of the leg
 IMPLIES: dict[str, dict[str, bool | float]] = {"foot_drop": {"leg_weakness": True}}
-# priorities: a measured number (3) > an explicit phrase (2) > an inference (1) > a weak inference (0)
-MEASURED, EXPLICIT, INFERRED = 3, 2, 1
+# priorities: a measured number (3) > an explicit phrase (2) > an inference (1) > a weak inference such as a
+# plural (0, laterality.py) > a hedged warning sign (-1)
+MEASURED, EXPLICIT, INFERRED, UNCERTAIN = 3, 2, 1, -1
 
 
 @dataclass(frozen=True)
@@ -98,7 +99,9 @@ def _resolve(
     """What one mention means, given its ConText categories."""
     if "family" in categories:
         chosen: Mapping[str, bool | float] = family
-    elif categories & {"other", "hypothetical", "possible"}:
+    elif categories & {"other", "hypothetical"}:
+        return {}
+    elif "possible" in categories:  # uncertain: only a warning sign is kept (see _uncertain_warning_signs)
         return {}
     elif "historical" in categories:
         if historical is not None:
@@ -120,6 +123,20 @@ def _resolve(
             value = not value
         out[fid] = value
     return out
+
+
+def _uncertain_about_person(categories: set[str]) -> bool:
+    """A hedged mention about the person now ("maybe a bit numb down below", "?saddle anaesthesia")."""
+    return "possible" in categories and not categories & {"negated", "family", "other", "hypothetical", "historical"}
+
+
+def _uncertain_warning_signs(current: Mapping[str, bool | float], findings: Mapping[str, Finding]) -> list[str]:
+    """Safety first: of a hedged mention, the warning signs it would mean are kept as uncertain.
+
+    The pipeline treats them as present for triage (never for the differential) and says so; any
+    other hedged finding is dropped, as ConText would.
+    """
+    return [fid for fid, value in current.items() if value is True and fid in findings and findings[fid].red_flag]
 
 
 def _covers(blocker: Target, t: Target) -> bool:
@@ -205,6 +222,8 @@ def _candidates(text: str, findings: Mapping[str, Finding]) -> list[_Candidate]:
                     meaning = {"ankle_swelling": True}
             out += [_Candidate(f, v, cs, ce, EXPLICIT) for f, v in meaning.items() if f in findings]
             continue
+        if _uncertain_about_person(t.categories):
+            out += [_Candidate(f, True, cs, ce, UNCERTAIN) for f in _uncertain_warning_signs(e.current, findings)]
         for fid, value in _resolve(e.current, e.historical, e.family, t.categories, findings).items():
             out.append(_Candidate(fid, value, cs, ce, EXPLICIT))
             if value is True and fid in IMPLIES:
@@ -298,9 +317,15 @@ def extract(text: str, findings: Mapping[str, Finding]) -> list[UnderstoodFindin
         chosen = _choose(_drop_shadowed(cands), findings[fid])
         for c in cands:
             value: bool | float = c.value if isinstance(c.value, bool) else float(c.value)
+            uncertain = c.priority == UNCERTAIN
             out.append(
                 UnderstoodFinding(
-                    finding=fid, value=value, span=(c.start, c.end), text=text[c.start : c.end], used=c is chosen
+                    finding=fid,
+                    value=value,
+                    span=(c.start, c.end),
+                    text=text[c.start : c.end],
+                    used=c is chosen and not uncertain,
+                    uncertain=uncertain and c is chosen,
                 )
             )
     out.sort(key=lambda u: (u.span[0], u.span[1], u.finding))

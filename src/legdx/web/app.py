@@ -9,6 +9,7 @@ ids -> 404; pages get HTML, ``/api/`` gets JSON.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib import resources
@@ -188,8 +189,8 @@ def create_app(settings: Settings | None = None, ckb: CompiledKB | None = None) 
         n = rebuild_search_index(store, ckb.kb)
         log.info("legdx web: %s database, %d conditions indexed, kb %s", store.dialect, n, ckb.version)
         app.state.store = store
-        if settings.warm_intake:
-            _warm_reader(ckb)
+        if settings.warm_intake:  # in the background: the app answers at once; a first description waits for it
+            threading.Thread(target=_warm_reader, args=(ckb,), name="legdx-warm-reader", daemon=True).start()
         try:
             yield
         finally:
