@@ -5,9 +5,9 @@ word that is neither in the lexicon nor an ordinary English word is looked up, b
 among the lexicon's own words with symspellpy (a well-kept implementation of the symmetric-delete
 algorithm; offline, it ships its English frequency list): at most one edit for words of five to
 seven letters, two for longer ones, none for shorter ones (too many real words lie one edit from
-a short word: "pain" / "paid"); among equally close words the commoner in English wins. Ordinary English words ("walls", "tinkling") are never changed, so
-a correctly spelt word is not turned into a different finding; numbers and words with digits or
-punctuation are left alone.
+a short word: "pain" / "paid"); among equally close words the commoner in English wins. Ordinary
+English words ("walls", "tinkling") are never changed, so a correctly spelt word is not turned
+into a different finding; numbers and words with digits or punctuation are left alone.
 """
 
 from __future__ import annotations
