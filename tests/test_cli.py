@@ -25,8 +25,9 @@ def test_assess_json_follows_the_contract(tmp_path, cli, contract_keys):
     assert first["icd10"] and 0 < first["probability"] <= 1 and 0 < first["share"] <= 1
     assert {"finding", "log_odds", "source"} <= set(first["contributions"][0])
     assert out["triage"]["level"] in {"emergency", "urgent", "soon", "routine"}
-    probs = [c["probability"] for c in out["conditions"]]
-    assert probs == sorted(probs, reverse=True)
+    shares = [c["share"] for c in out["conditions"]]
+    assert shares == sorted(shares, reverse=True)  # CONTRACT v1.1: sorted by share
+    assert sum(shares) + out["something_else"]["share"] == pytest.approx(1.0, abs=1e-6)
     assert all(c["icd10"] for c in out["conditions"])
     assert out["kb_version"]
     tags = {t for a in out["advice"] for t in a["tags"]}

@@ -15,7 +15,7 @@ import math
 import unicodedata
 from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
 
 from legdx.errors import InvalidCase, Problem, UnknownFinding
 from legdx.kb.schema import (
@@ -41,6 +41,7 @@ __all__ = [
     "Assessment",
     "Case",
     "ConditionResult",
+    "ManagementOut",
     "Contribution",
     "NextTest",
     "SomethingElse",
@@ -59,7 +60,7 @@ __all__ = [
 
 AGE_MIN, AGE_MAX = 0, 120
 SEXES = ("female", "male")
-CASE_FIELDS = ("age", "sex", "findings", "text")
+CASE_FIELDS = ("age", "sex", "findings", "text", "unknown")
 MAX_TEXT_CHARS = 20_000
 MAX_CASE_BYTES = 1_000_000
 _ALLOWED_CONTROLS = {"\t", "\n", "\r", "\f", "\v"}
@@ -77,6 +78,16 @@ class Case(BaseModel):
     sex: Sex | None = None
     findings: dict[str, FindingValue] = Field(default_factory=dict)
     text: str | None = Field(default=None, max_length=MAX_TEXT_CHARS)
+    # Findings the person was asked and answered "don't know" (an extension of CONTRACT.md's case):
+    # an unanswered warning sign keeps legdx from advising self-care. Left out of the JSON when empty.
+    unknown: list[str] = Field(default_factory=list)
+
+    @model_serializer(mode="wrap")
+    def _without_empty_unknown(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        data: dict[str, Any] = handler(self)
+        if not data.get("unknown"):
+            data.pop("unknown", None)
+        return data
 
 
 def _json_type(value: Any) -> str:
@@ -161,6 +172,11 @@ def case_problems(case: Case, kb: KnowledgeBase) -> list[Problem]:
     as present for a male.
     """
     problems: list[Problem] = []
+    for i, fid in enumerate(case.unknown):
+        if fid not in kb.findings:
+            problems.append((f"unknown[{i}]", f"{fid!r} is not a finding id"))
+        elif fid in case.findings:
+            problems.append((f"unknown[{i}]", f"{fid!r} also has a value in findings"))
     for fid, value in case.findings.items():
         field = f"findings.{fid}"
         finding = kb.findings.get(fid)
@@ -212,7 +228,7 @@ def parse_case(data: Any, kb: KnowledgeBase | None = None) -> Case:
     problems: list[Problem] = []
     for key in data:
         if key not in CASE_FIELDS:
-            problems.append((str(key), "is not a case field (expected age, sex, findings, text)"))
+            problems.append((str(key), "is not a case field (expected age, sex, findings, text, unknown)"))
     age, sex, text = data.get("age"), data.get("sex"), data.get("text")
     if age is not None and (p := age_problem(age)) is not None:
         problems.append(("age", p))
@@ -233,8 +249,14 @@ def parse_case(data: Any, kb: KnowledgeBase | None = None) -> Case:
                 findings[str(fid)] = value
     else:
         problems.append(("findings", f"expected an object of finding ids and values, got {_json_type(raw_findings)}"))
+    raw_unknown = data.get("unknown", [])
+    unknown: list[str] = []
+    if isinstance(raw_unknown, list) and all(isinstance(u, str) for u in raw_unknown):
+        unknown = list(dict.fromkeys(raw_unknown))
+    else:
+        problems.append(("unknown", "expected a list of finding ids answered 'don't know'"))
     # The well-formed parts are checked against the knowledge base too, so every problem is reported at once.
-    case = Case(age=None if age is None else int(age), sex=sex, findings=findings, text=text)
+    case = Case(age=None if age is None else int(age), sex=sex, findings=findings, text=text, unknown=unknown)
     if kb is not None:
         problems += case_problems(case, kb)
     _raise(problems, kb)
@@ -277,9 +299,10 @@ class Contribution(BaseModel):
 
     finding: str
     state: str
-    label: str
+    label: str  # clinician's words
     log_odds: float
     source: str
+    plain: str = ""  # the person's words
 
 
 class ConditionResult(BaseModel):
@@ -338,6 +361,18 @@ class WithheldAdvice(BaseModel):
     source: str
 
 
+class ManagementOut(BaseModel):
+    """Management to discuss with a clinician (never self-care), for the conditions it serves."""
+
+    id: str
+    for_conditions: list[str]
+    text_clinician: str
+    text_person: str
+    evidence: str
+    cautions: list[str]
+    source: str
+
+
 class UnderstoodFinding(BaseModel):
     """A finding read from the free text, with the span it came from; ``used`` is false when an
     explicit answer overrides it or another mention of the same finding was preferred.
@@ -358,7 +393,8 @@ class Answered(BaseModel):
     finding: str
     value: FindingValue
     label: str  # clinician's words
-    question: str  # the person's words
+    question: str  # the question the person was asked
+    plain: str = ""  # the person's words
     unit: str | None = None
     from_text: bool = False
 
@@ -380,6 +416,7 @@ class Assessment(BaseModel):
     next_tests: list[NextTest]
     advice: list[AdviceOut]
     withheld_advice: list[WithheldAdvice]
+    management: list[ManagementOut] = Field(default_factory=list)
     contributing_factors: list[str]
     disclaimer: str
     emergency_message: str | None = None

@@ -277,7 +277,8 @@ def _ask(console: Any, q: Any) -> Any:
     """Ask one question in the terminal; returns the response, or a navigation command."""
     from legdx.case import AGE_MAX, AGE_MIN, age_problem
 
-    console.print(f"\n[bold]Question {q.number}[/bold] [dim](at most {q.of_at_most}) {_HELP}[/dim]")
+    left = f"at most {q.answers_left_at_most} more answers" if q.answers_left_at_most else "nearly done"
+    console.print(f"\n[bold]Question {q.number}[/bold] [dim]({left}) {_HELP}[/dim]")
     console.print(q.text)
     if q.kind == "demographics":
         while True:
@@ -315,6 +316,15 @@ def _ask(console: Any, q: Any) -> Any:
             console.print(f"  Please type numbers from 1 to {len(q.items)}, 0, or d.")
     if q.kind == "numbers":
         values: dict[str, float | None] = {}
+        while True:
+            raw = _prompt(console, "Do you have any of these results? (y/n):", q.why)
+            if isinstance(raw, _Nav):
+                return raw
+            if raw.lower() in ("n", "no", "d"):
+                return {item.finding: None for item in q.items}  # no results: don't know, never "normal"
+            if raw.lower() in ("y", "yes"):
+                break
+            console.print("  Please type y or n.")
         for item in q.items:
             while True:
                 raw = _prompt(console, f"  {item.text} ({item.unit}) - Enter to skip:", q.why)
@@ -350,15 +360,56 @@ def _ask(console: Any, q: Any) -> Any:
         console.print("  Please type y, n or d.")
 
 
-MEASURED_OFFER = (
-    "abi",
-    "ferritin_ug_l",
-    "potassium_mmol_l",
-    "magnesium_mmol_l",
-    "calcium_mmol_l",
-    "sodium_mmol_l",
-    "ck_u_l",
-)
+def _describe(console: Any, ckb: Any) -> Any:
+    """Free text first: read the person's description, show what was understood, let them confirm.
+
+    Returns the interview state to start from (the confirmed findings, never asked again), or a
+    fresh one when they skip or reject it.
+    """
+    from legdx.case import parse_case
+    from legdx.interview import InterviewState
+    from legdx.kb.schema import AGE_FINDING, FEMALE_FINDING
+    from legdx.pipeline import read_text
+
+    while True:
+        raw = str(console.input("\nDescribe the problem in your own words (or press Enter to skip):\n> ")).strip()
+        if not raw:
+            return InterviewState()
+        try:
+            understood = [u for u in read_text(parse_case({"text": raw}, ckb.kb), ckb) if u.used or u.uncertain]
+        except LegdxError as exc:
+            console.print(f"  [red]{exc}[/red]")
+            continue
+        findings = {u.finding: u.value for u in understood if u.finding not in (AGE_FINDING, FEMALE_FINDING)}
+        age = next((int(u.value) for u in understood if u.finding == AGE_FINDING), None)
+        female = next((u.value for u in understood if u.finding == FEMALE_FINDING), None)
+        if not findings and age is None and female is None:
+            console.print("  I could not pick out anything from that; let's go through the questions.")
+            return InterviewState()
+        console.print("\nThis is what I understood:")
+        if age is not None or female is not None:
+            sex = "" if female is None else ("female" if female else "male")
+            console.print(f"  - {', '.join(x for x in (f'age {age}' if age is not None else '', sex) if x)}")
+        for fid, value in findings.items():
+            f = ckb.kb.findings[fid]
+            shown = ("yes" if value else "no") if isinstance(value, bool) else f"{value:g} {f.unit}"
+            unsure = (
+                " (you sounded unsure; treated as yes to be safe)"
+                if any(u.uncertain for u in understood if u.finding == fid)
+                else ""
+            )
+            console.print(f"  - {f.plain}: {shown}{unsure}")
+        reply = str(console.input("Is this right? (y = yes, n = type it again, s = skip it): ")).strip().lower()
+        if reply in ("n", "no"):
+            continue
+        if reply in ("s", "skip"):
+            return InterviewState()
+        return InterviewState(
+            age=age,
+            sex=None if female is None else "female" if female else "male",
+            answers=tuple(findings.items()),
+            confirmed=tuple(findings),
+        )
 
 
 @app.command()
@@ -367,10 +418,10 @@ def interview(
         Path | None, typer.Option("--save", help="Write the case and the assessment to this JSON file.")
     ] = None,
 ) -> None:
-    """Interactive interview in the terminal, one question at a time."""
+    """Interactive interview in the terminal: your own words first, then one question at a time."""
     from rich.console import Console
 
-    from legdx.interview import InterviewState, answer, next_question
+    from legdx.interview import answer, next_question
     from legdx.pipeline import assess as run_assess
     from legdx.report.json import assessment_dict
     from legdx.report.text import render_text
@@ -380,8 +431,8 @@ def interview(
     console.print(
         "[bold]legdx[/bold] - a few questions about your leg pain. It informs and does not replace a clinician."
     )
-    state = InterviewState()
     try:
+        state = _describe(console, ckb)
         while (q := next_question(state, ckb)) is not None:
             response = _ask(console, q)
             if response is _Nav.QUIT:
@@ -394,22 +445,6 @@ def interview(
                 state = answer(state, q.id, response, ckb)
             except LegdxError as exc:
                 console.print(f"  [red]{exc}[/red]")
-        unasked = [fid for fid in MEASURED_OFFER if fid not in dict(state.answers)]
-        if unasked:
-            console.print("\nIf you have recent test results, enter them now (press Enter to skip each).")
-        for fid in unasked:
-            f = ckb.kb.findings[fid]
-            while True:
-                raw = console.input(f"  {f.clinician_label} ({f.unit}): ").strip()
-                if raw == "":
-                    break
-                try:
-                    state = answer(state, fid, float(raw), ckb)
-                    break
-                except ValueError:
-                    console.print("  Please type a number, or press Enter to skip.")
-                except LegdxError as exc:
-                    console.print(f"  [red]{exc}[/red]")
     except EOFError:
         console.print("\nInput ended before the interview finished; nothing was saved.")
         raise typer.Exit(code=1) from None

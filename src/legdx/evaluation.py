@@ -19,7 +19,7 @@ import numpy as np
 
 from legdx.case import Assessment, Case, FindingValue, parse_case
 from legdx.errors import InvalidCase
-from legdx.interview import InterviewState, Question, answer, next_question
+from legdx.interview import InterviewState, Question, answer, answers_asked, next_question
 from legdx.kb.compile import CompiledKB
 from legdx.kb.load import KnowledgeBase
 from legdx.kb.schema import AGE_FINDING, FEMALE_FINDING, TriageLevel
@@ -29,7 +29,6 @@ __all__ = [
     "EvalReport",
     "SimulationResult",
     "Vignette",
-    "answers_asked",
     "evaluate",
     "icd_match",
     "read_vignettes",
@@ -303,13 +302,6 @@ def respond(question: Question, truth: dict[str, FindingValue], age: int | None,
     if question.kind in ("screen", "items", "numbers"):
         return {item.finding: truth.get(item.finding) for item in question.items}
     return truth.get(question.finding or "")
-
-
-def answers_asked(question: Question) -> int:
-    """Single answers a question asks for: one per checklist item, two for age and sex."""
-    if question.kind == "demographics":
-        return 2
-    return len(question.items) if question.kind in ("screen", "items", "numbers") else 1
 
 
 @dataclass(frozen=True)

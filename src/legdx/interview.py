@@ -1,17 +1,39 @@
-"""Adaptive interview: which question next, and when to stop. No I/O here.
+"""The interview: which question next, and when to stop. One engine for the web and the terminal; no I/O.
 
-Order: age and sex first, then a short red-flag screen (several yes / no / don't know items with
-a "none of these" shortcut), then the question with the highest expected information gain over
-the differential. Gains are summed over conditions with must-not-miss conditions weighted by
-``danger_weight``, so dangerous causes are ruled in or out early. Correlated findings that have a
-caption in ``question_groups.yaml`` are asked together as one question.
+A person answers as little as possible, so every question is one answer, except a few short groups
+(at most five items, each group with its own "none of these"): the first warning-sign screen, the
+measured values a person may have, and the checks that make medicine advice safe. Counted as a
+person counts them: every item of a group is an answer, age and sex are two.
 
-Stop when (a) the answers already make it an emergency, (b) the leader is clear and no
-dangerous condition is left in doubt, (c) no remaining question is worth asking, or (d) the
-question budget is spent.
+Order:
 
-State is immutable: every answer returns a new :class:`InterviewState` that remembers the one
-before, so ``back()`` restores the previous state exactly.
+1. Age and sex (skipped when the person's description gave them and they confirmed it).
+2. The first warning-sign screen: the emergency signs worth asking everyone (findings whose
+   ``ask_with`` is ``first_screen``), at most five, without those already known.
+3. A question that could complete a warning-sign rule already partly met (one answer could raise
+   the level), most urgent rule first; then the warning signs of any must-not-miss condition that
+   has become possible (:func:`_escalation`).
+4. Otherwise the single question about the telling features of the likely causes
+   (:func:`_best_single`), among the questions that fit the person: nothing only a female body has
+   for males, for girls before their periods or women past the age of periods (unless they have
+   said otherwise); no examination findings in the person's interview (``"mode": "clinician"``
+   allows them); the core vocabulary of leg pain before the rest.
+5. Before stopping (or when the answers are nearly spent): the warning signs of every cause in play
+   not yet asked (:func:`_warning_sweep`); once, the measured values (at most three) that would
+   settle the likely causes, as one group a person without results skips with "I have no
+   results" (recorded as don't know); and, when advice would be withheld only because its safety
+   checks are not yet known (kidneys, blood thinners, ulcers, heart, asthma, pregnancy) and the
+   interview is still short, those checks as one group; otherwise that advice stays withheld with
+   "check first".
+
+Stop when the answers call for emergency care; when a same-day warning sign has fired and no
+emergency rule is still within reach (:func:`_emergency_reach`); when one cause clearly leads the
+shares with no must-not-miss condition in doubt; when no question is worth asking; or when the
+answer budget is spent. A confirmed same-day sign in the description stops it before any question.
+
+Findings the person confirmed from their own description are never asked again and never
+overwritten: a screen only lists what is still unknown. State is immutable: every answer returns a
+new :class:`InterviewState` that remembers the one before, so ``back()`` restores it exactly.
 """
 
 from __future__ import annotations
@@ -23,20 +45,25 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import BaseModel
 
-from legdx.case import Case, FindingValue, parse_case
-from legdx.engine import Posterior, gain_by_condition, posterior, resolve_states
+from legdx.case import AGE_MAX, Case, FindingValue, parse_case
+from legdx.engine import CaseStates, Posterior, gain_by_condition, posterior, resolve_states
 from legdx.errors import InvalidCase
 from legdx.kb.compile import CompiledKB
-from legdx.kb.schema import FindingCategory, FindingKind, TriageLevel
-from legdx.triage import case_facts, triage
+from legdx.kb.schema import Finding, FindingCategory, FindingKind, TriageLevel
+from legdx.triage import CaseFacts, case_facts, triage
 
 __all__ = [
     "DEMOGRAPHICS",
+    "FIRST_SCREEN",
+    "MAX_ANSWERS",
+    "MEDICINE_SAFETY",
     "RED_FLAG_SCREEN",
+    "TEST_RESULTS",
     "InterviewState",
     "Item",
     "Question",
     "answer",
+    "answers_asked",
     "next_question",
     "question_findings",
     "stop_reason",
@@ -44,16 +71,42 @@ __all__ = [
 ]
 
 DEMOGRAPHICS = "demographics"
-RED_FLAG_SCREEN = "red_flag_screen"
-MAX_QUESTIONS = 14  # including age/sex and the red-flag screen
-MIN_GAIN_BITS = 0.1  # below this no question is worth asking
-LEADER_PROBABILITY = 0.75  # a leader at least this likely ...
-LEADER_MARGIN = 0.3  # ... and this far ahead of the runner-up is "clear"
-SETTLED_PROBABILITY = 0.5  # a leader this likely and this far ahead ...
-SETTLED_GAIN_BITS = 0.35  # ... is settled once no question is worth more than this
-DANGER_DOUBT = (0.1, 0.5)  # a must-not-miss condition in this probability band is still in doubt
+RED_FLAG_SCREEN = "red_flag_screen"  # the first warning-sign screen
+FIRST_SCREEN = "first_screen"  # the question group whose findings make up that screen
+MEDICINE_SAFETY = "medicine_safety"  # the group that makes medicine advice safe
+TEST_RESULTS = "test_results"  # the group of measured values, for a person who has results
+MAX_GROUP = 5  # items on one screen
+MAX_ANSWERS = 24  # the budget: a person is never asked more single answers than this
+SAFETY_CHECK_BUDGET = 12  # the medicine-safety checks are asked only if no more answers than this were asked
+MIN_GAIN_BITS = 0.05  # below this no question is worth asking
+LEADER_SHARE = 0.6  # a cause with at least this share ...
+LEADER_MARGIN = 0.3  # ... and this far ahead of the next (or of "something else") clearly leads ...
+CLEAR_GAIN_BITS = 1.0  # ... once no question is worth this much
+SETTLED_GAIN_BITS = 0.25  # a leader with at least LEADER_SHARE - 0.15 is settled once no question is worth more
+DANGER_DOUBT = (0.1, 0.5)  # a must-not-miss condition with a probability in this band is still in doubt
+ESCALATION_PROBABILITY = 0.1  # a must-not-miss condition this likely has its warning signs asked before stopping
+PERIOD_AGES = (10, 56)  # outside these ages nobody is asked about periods or pregnancy unless they raised it
+# Choosing the next single question (tuned with simulated people on the development sets, docs/engine.md):
+HALLMARK_SHARPNESS = 4.0  # how steeply a condition's lesser features count below its most telling one
+SUPPORT_LR = 2.0  # a cause the person reported a feature of (LR+ at least this) is supported ...
+DEPTH_SHARPNESS = 1.0  # ... and all its features, not only the most telling, ...
+DEPTH_WEIGHT = 1.0  # ... count this much more: once walking brings the pain on, ask whether rest eases it
+HALLMARK_DANGER = 2.0  # must-not-miss conditions weigh this much more when looking for their features
+COVER_WEIGHT_POWER = 0.5  # weigh causes by share ** this: less likely causes still get their features asked
+VAGUE_FACTOR = 0.2  # each "don't know" to one of a cause's features weighs that cause down this much
+GAIN_WEIGHT = 0.1  # expected information still counts, at this weight beside the features' coverage
+EXTENDED_WEIGHT = 0.2  # findings outside the core vocabulary are asked later
+MEASURED_SHARE = 0.01  # a measured value is asked for only to settle causes with at least this share ...
+MEASURED_GAIN_BITS = 0.03  # ... when it would tell at least this much about them
+SWEEP_SHARE = 0.05  # the warning signs of causes with at least this share are asked before stopping ...
+SWEEP_LR = 1.5  # ... those that point to the cause at least this much
+SWEEP_RESERVE = 2  # ... and they come when this few answers are left, at the latest
+REACH_MISSING = 2  # after a same-day sign, an emergency rule this many answers from firing is still asked about
+MAX_RESULTS = 3  # measured values asked for in the one results group
+RESULTS_BEFORE_END = 2  # the results group comes this many answers before the budget runs out, at the latest
 
 QuestionKind = Literal["demographics", "screen", "items", "numbers", "yes_no", "number"]
+Mode = Literal["person", "clinician"]
 Answer = FindingValue | None  # None = "don't know"
 
 
@@ -66,7 +119,8 @@ class Item(BaseModel):
 
 
 class Question(BaseModel):
-    """One screen of the interview."""
+    """One screen of the interview. ``answers_so_far`` and ``answers_left_at_most`` count single
+    answers, the way the person experiences them (progress: "a few more, at most N")."""
 
     id: str
     kind: QuestionKind
@@ -77,32 +131,50 @@ class Question(BaseModel):
     unit: str | None = None
     min: float | None = None
     max: float | None = None
-    number: int = 1  # 1-based position in the interview
-    of_at_most: int = MAX_QUESTIONS
+    number: int = 1  # 1-based position of this screen
+    answers_so_far: int = 0
+    answers_left_at_most: int = MAX_ANSWERS
 
 
 @dataclass(frozen=True)
 class InterviewState:
-    """Answers so far. ``answers`` maps finding id -> True / False / number / None (don't know)."""
+    """Answers so far. ``answers`` maps finding id -> True / False / number / None (don't know).
+
+    ``confirmed``: findings the person confirmed from their description (never asked again, never
+    overwritten); ``mode``: "person" (the default: lay questions only) or "clinician".
+    """
 
     age: int | None = None
     sex: Literal["female", "male"] | None = None
     answers: tuple[tuple[str, Answer], ...] = ()
     asked: tuple[str, ...] = ()
+    confirmed: tuple[str, ...] = ()
+    mode: Mode = "person"
     previous: InterviewState | None = field(default=None, repr=False, compare=False)
 
     def findings(self) -> dict[str, FindingValue]:
         return {f: v for f, v in self.answers if v is not None}
 
     def to_case(self) -> Case:
-        return Case(age=self.age, sex=self.sex, findings=self.findings())
+        unknown = sorted(f for f, v in self.answers if v is None)
+        return Case(age=self.age, sex=self.sex, findings=self.findings(), unknown=unknown)
 
     def back(self) -> InterviewState:
         """The state before the last answer (the same state if nothing was answered)."""
         return self.previous if self.previous is not None else self
 
     def to_dict(self) -> dict[str, Any]:
-        return {"age": self.age, "sex": self.sex, "answers": dict(self.answers), "asked": list(self.asked)}
+        out: dict[str, Any] = {
+            "age": self.age,
+            "sex": self.sex,
+            "answers": dict(self.answers),
+            "asked": list(self.asked),
+        }
+        if self.confirmed:
+            out["confirmed"] = list(self.confirmed)
+        if self.mode != "person":
+            out["mode"] = self.mode
+        return out
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> InterviewState:
@@ -113,242 +185,486 @@ class InterviewState:
         asked = data.get("asked") or []
         if not isinstance(asked, list) or not all(isinstance(a, str) for a in asked):
             raise InvalidCase("asked", "expected a list of question ids")
+        confirmed = data.get("confirmed") or []
+        if not isinstance(confirmed, list) or not all(isinstance(c, str) and c in answers for c in confirmed):
+            raise InvalidCase("confirmed", "expected a list of finding ids that are among the answers")
+        mode: Mode = "clinician" if data.get("mode") == "clinician" else "person"
+        if data.get("mode") not in (None, "person", "clinician"):
+            raise InvalidCase("mode", f"expected 'person' or 'clinician', got {str(data.get('mode'))[:20]!r}")
         known = {k: v for k, v in answers.items() if v is not None}
         try:
             case = parse_case({"age": data.get("age"), "sex": data.get("sex"), "findings": known})
         except InvalidCase as exc:  # the answers live under "answers" in a state, not "findings"
             raise InvalidCase.of([(f.replace("findings.", "answers.", 1), p) for f, p in exc.problems]) from None
-        return cls(age=case.age, sex=case.sex, answers=tuple(answers.items()), asked=tuple(asked))
-
-
-@dataclass(frozen=True)
-class _Unit:
-    id: str
-    kind: QuestionKind
-    findings: tuple[str, ...]
-    text: str
-    why: str
-
-
-@cache
-def _units(ckb: CompiledKB) -> tuple[_Unit, ...]:
-    """Question units built once per knowledge base.
-
-    Findings with ``ask_with`` are asked together under that question group's caption (binary ones
-    as yes / no / don't know items, measured ones as optional number fields); correlated groups
-    with a caption come next; every other finding is asked on its own.
-    """
-    kb = ckb.kb
-    askable = [f for f in kb.findings.values() if f.category is not FindingCategory.DEMOGRAPHIC and not f.red_flag]
-    units: list[_Unit] = []
-    taken: set[str] = set()
-    for gid, group in kb.question_groups.items():
-        members = [f for f in askable if f.ask_with == gid]
-        if not members:
-            continue
-        binary = tuple(f.id for f in members if f.kind is FindingKind.BINARY)
-        numeric = tuple(f.id for f in members if f.kind is FindingKind.NUMERIC)
-        if binary:
-            units.append(_Unit(f"ask:{gid}", "items", binary, group.caption, group.why))
-        if numeric:
-            uid = f"ask:{gid}:values" if binary else f"ask:{gid}"
-            units.append(_Unit(uid, "numbers", numeric, group.caption, group.why))
-        taken.update(f.id for f in members)
-    for gid, group in kb.question_groups.items():
-        correlated = tuple(
-            f.id for f in askable if f.group == gid and f.kind is FindingKind.BINARY and f.id not in taken
+        return cls(
+            age=case.age,
+            sex=case.sex,
+            answers=tuple(answers.items()),
+            asked=tuple(asked),
+            confirmed=tuple(confirmed),
+            mode=mode,
         )
-        if len(correlated) >= 2:
-            units.append(_Unit(f"group:{gid}", "items", correlated, group.caption, group.why))
-            taken.update(correlated)
-    for f in askable:
-        if f.id in taken:
-            continue
-        kind: QuestionKind = "yes_no" if f.kind is FindingKind.BINARY else "number"
-        units.append(_Unit(f.id, kind, (f.id,), f.question, f.why))
-    return tuple(units)
+
+
+def answers_asked(question: Question) -> int:
+    """Single answers a question asks for: one per item of a group, two for age and sex."""
+    if question.kind == "demographics":
+        return 2
+    return len(question.items) if question.kind in ("screen", "items", "numbers") else 1
+
+
+# ---------------------------------------------------------------- what may be asked of whom
+
+
+def _fits(fid: str, state: InterviewState, ckb: CompiledKB) -> bool:
+    """May this finding be asked of this person?"""
+    f = ckb.kb.findings[fid]
+    if f.category is FindingCategory.DEMOGRAPHIC or f.replaced_by is not None:
+        return False
+    if f.category is FindingCategory.EXAM and state.mode != "clinician":
+        return False  # a person cannot report examination signs
+    if f.sex == "female":
+        if state.sex != "female":
+            return False  # unknown sex is asked first, so this is a male
+        raised = any(v is True and ckb.kb.findings[g].sex == "female" for g, v in state.answers)
+        if state.age is not None and not PERIOD_AGES[0] <= state.age <= PERIOD_AGES[1] and not raised:
+            return False
+    return True
+
+
+def _screen_findings(state: InterviewState, ckb: CompiledKB) -> tuple[str, ...]:
+    answered = {f for f, _ in state.answers}
+    return tuple(
+        f.id
+        for f in ckb.kb.findings.values()
+        if f.ask_with == FIRST_SCREEN and f.id not in answered and _fits(f.id, state, ckb)
+    )[:MAX_GROUP]
+
+
+def _singles(state: InterviewState, ckb: CompiledKB) -> list[str]:
+    """Findings that may still be asked one at a time."""
+    answered = {f for f, _ in state.answers}
+    return [
+        fid
+        for fid in ckb.finding_ids
+        if fid not in answered
+        and fid not in state.asked
+        and _fits(fid, state, ckb)
+        and ckb.kb.findings[fid].ask_with != FIRST_SCREEN
+    ]
 
 
 @cache
-def _unit_arrays(ckb: CompiledKB) -> tuple[Any, Any, Any]:
-    """(F, 2, C) outcome probabilities of every binary finding, plus each unit's member rows."""
+def _binary_arrays(ckb: CompiledKB) -> tuple[Any, Any, dict[str, int]]:
+    """(F, 2, C) outcome probabilities of every binary finding, and each finding's row."""
     binary = [f for f in ckb.finding_ids if ckb.kb.findings[f].kind is FindingKind.BINARY]
-    row = {f: i for i, f in enumerate(binary)}
     idx = np.array([ckb.finding_states[ckb.finding_index[f]] for f in binary])
-    return ckb.p_given[idx], ckb.p_given_not[idx], row
+    return ckb.p_given[idx], ckb.p_given_not[idx], {f: i for i, f in enumerate(binary)}
 
 
-def _screen_findings(ckb: CompiledKB) -> tuple[str, ...]:
-    return tuple(f.id for f in ckb.kb.findings.values() if f.red_flag)
-
-
-def _assess_state(state: InterviewState, ckb: CompiledKB) -> tuple[Posterior, TriageLevel]:
-    cs = resolve_states(state.to_case(), ckb)
-    post = posterior(ckb, cs)
-    tri, _ = triage(ckb.kb, case_facts(ckb, cs, post))
-    return post, tri.level
-
-
-def _unit_gains(state: InterviewState, ckb: CompiledKB, post: Posterior) -> list[tuple[float, _Unit, Any]]:
-    """Expected information of every unasked unit, best first, with per-condition gains."""
-    pg, pn, row = _unit_arrays(ckb)
-    answered = {f for f, _ in state.answers}
-    per_finding = gain_by_condition(post.probability, pg, pn) * ckb.danger_weight[None, :]  # (F, C)
-    out = []
-    for unit in _units(ckb):
-        if unit.id in state.asked:
-            continue
-        members = [f for f in unit.findings if f not in answered]
-        if not members:
-            continue
-        if unit.kind in ("number", "numbers"):
-            gains = np.zeros(len(ckb.condition_ids))
-            for fid in members:
-                idx = list(ckb.finding_states[ckb.finding_index[fid]])
-                gains += gain_by_condition(post.probability, ckb.p_given[idx], ckb.p_given_not[idx]) * ckb.danger_weight
-        else:
-            gains = per_finding[[row[f] for f in members]].sum(axis=0)
-        out.append((float(gains.sum()), unit, gains))
-    out.sort(key=lambda t: (-t[0], t[1].id))
+def _gains(fids: list[str], ckb: CompiledKB, post: Posterior) -> dict[str, Any]:
+    """Weighted expected information (per condition) of asking each finding."""
+    pg, pn, row = _binary_arrays(ckb)
+    out: dict[str, Any] = {}
+    binary = [f for f in fids if f in row]
+    if binary:
+        rows = [row[f] for f in binary]
+        per = gain_by_condition(post.probability, pg[rows], pn[rows]) * ckb.danger_weight[None, :]
+        out.update(zip(binary, per, strict=True))
+    for fid in fids:
+        if fid not in row:
+            idx = list(ckb.finding_states[ckb.finding_index[fid]])
+            out[fid] = gain_by_condition(post.probability, ckb.p_given[idx], ckb.p_given_not[idx]) * ckb.danger_weight
     return out
 
 
-def _completing_units(
-    state: InterviewState, ckb: CompiledKB, level: TriageLevel, gains: list[tuple[float, _Unit, Any]]
-) -> list[tuple[float, _Unit, Any]]:
-    """Units that could complete a red-flag rule already partly met, most urgent rule first.
+@cache
+def _hallmark_table(ckb: CompiledKB, sharpness: float = -1.0) -> Any:
+    """(F, C) how telling each finding is of each condition, 1 for its most telling feature and
+    falling steeply for the rest (sensitivity x log LR+, relative to the condition's best, to the
+    power HALLMARK_SHARPNESS; examination and measured findings excluded): what a person with that
+    condition would report."""
+    pres = np.array([ckb.finding_states[i][0] for i in range(len(ckb.finding_ids))])
+    ok = np.array(
+        [
+            ckb.kb.findings[f].kind is FindingKind.BINARY
+            and ckb.kb.findings[f].category not in (FindingCategory.DEMOGRAPHIC, FindingCategory.EXAM)
+            for f in ckb.finding_ids
+        ]
+    )
+    strength = np.where(ok[:, None], ckb.p_given[pres] * np.clip(ckb.llr[pres], 0, None), 0.0)  # (F, C)
+    sharpness = HALLMARK_SHARPNESS if sharpness < 0 else sharpness
+    return (strength / np.maximum(strength.max(axis=0, keepdims=True), 1e-9)) ** sharpness
+
+
+# ---------------------------------------------------------------- the state of the differential
+
+
+@dataclass(frozen=True)
+class _Now:
+    cs: CaseStates
+    post: Posterior
+    facts: CaseFacts
+    level: TriageLevel
+    warning_level: TriageLevel  # from warning-sign rules alone
+
+
+def _now(state: InterviewState, ckb: CompiledKB) -> _Now:
+    cs = resolve_states(state.to_case(), ckb)
+    post = posterior(ckb, cs)
+    unknown = frozenset(f for f, v in state.answers if v is None)
+    facts = case_facts(ckb, cs, post, unknown=unknown)
+    tri, _ = triage(ckb.kb, facts)
+    from legdx.triage import rule_fires
+
+    fired = [r.level for r in ckb.kb.triage_rules if rule_fires(r, facts, ckb.kb)]
+    warning = max(fired, key=lambda lv: lv.rank) if fired else TriageLevel.ROUTINE
+    return _Now(cs, post, facts, tri.level, warning)
+
+
+def _answer_count(state: InterviewState) -> int:
+    """Single answers asked so far: every item shown was recorded (None when left unanswered)."""
+    confirmed = set(state.confirmed)
+    return sum(f not in confirmed for f, _ in state.answers) + (2 if DEMOGRAPHICS in state.asked else 0)
+
+
+def _completing(state: InterviewState, ckb: CompiledKB, now: _Now, allowed: set[str]) -> list[str]:
+    """Findings that could complete a warning-sign rule already partly met, most urgent rule first.
 
     A rule is partly met when one of its findings is present and none of its required findings is
-    known to be absent; the unanswered findings that would make it fire are asked next, because a
-    yes would raise the triage level (red flags are settled before anything else).
+    known to be absent; a yes to one of its missing findings would raise the triage level.
     """
-    kb = ckb.kb
     answers = dict(state.answers)
     present = {f for f, v in answers.items() if v is True}
     wanted: dict[str, int] = {}
-    for rule in kb.triage_rules:
-        if rule.level.rank <= level.rank or rule.probable or rule.always:
+    for rule in ckb.kb.triage_rules:
+        if rule.level.rank <= now.level.rank or rule.probable or rule.always:
             continue
-        if any(answers.get(f) is False for f in rule.all):
+        if any(answers.get(f) is False for f in rule.all) or any(f in present for f in rule.none):
             continue
-        any_met = not rule.any or any(f in present for f in rule.any)
-        if rule.any and not any_met and all(f in answers for f in rule.any):
+        groups = [g for g in (rule.any, rule.also_any) if g]
+        if any(all(answers.get(f) is False for f in g) for g in groups):
             continue
-        if not (any(f in present for f in rule.all) or (rule.any and any(f in present for f in rule.any))):
+        touched = any(f in present for f in rule.all) or any(f in present for g in groups for f in g)
+        if not touched:
             continue
         missing = [f for f in rule.all if f not in present]
-        if not any_met:
-            missing += [f for f in rule.any if f not in answers]
-        if rule.bands and not any(f in answers for f in rule.bands):
-            missing += list(rule.bands)
+        for g in groups:
+            if not any(f in present for f in g):
+                missing += list(g)
+        missing += [f for f in rule.bands if f not in answers]
         for f in missing:
-            if f not in answers:
+            if f in allowed:
                 wanted[f] = max(wanted.get(f, -1), rule.level.rank)
-    if not wanted:
-        return []
-    scored = [(max(wanted.get(f, -1) for f in unit.findings), g, unit, pc) for g, unit, pc in gains]
-    scored = [t for t in scored if t[0] >= 0]
-    scored.sort(key=lambda t: (-t[0], -t[1], t[2].id))
-    return [(g, unit, pc) for _, g, unit, pc in scored]
+    return sorted(wanted, key=lambda f: -wanted[f])
 
 
-def _stop_reason(
-    state: InterviewState, ckb: CompiledKB, post: Posterior, level: TriageLevel, best_gain: float
-) -> str | None:
-    if level is TriageLevel.EMERGENCY:
-        return "the answers already call for emergency care"
-    if len(state.asked) >= MAX_QUESTIONS:
-        return "the question budget is spent"
-    if best_gain < MIN_GAIN_BITS:
-        return "no remaining question would change the picture"
-    prob = np.where(np.isfinite(post.logodds), post.probability, 0.0)
-    order = np.argsort(-prob)
-    p1, p2 = prob[order[0]], prob[order[1]]
-    must = np.array([ckb.kb.conditions[c].must_not_miss for c in ckb.condition_ids])
-    lo, hi = DANGER_DOUBT
-    in_doubt = bool(np.any(must & (prob >= lo) & (prob < hi)))
-    if p1 >= LEADER_PROBABILITY and p1 - p2 >= LEADER_MARGIN and not in_doubt:
-        return "the leading cause is clear"
-    if p1 >= SETTLED_PROBABILITY and p1 - p2 >= LEADER_MARGIN and best_gain < SETTLED_GAIN_BITS and not in_doubt:
-        return "the leading cause is settled and further questions would add little"
+@cache
+def _escalators(ckb: CompiledKB) -> dict[str, list[tuple[str, float]]]:
+    """For each must-not-miss condition, the findings that would make its picture urgent or an
+    emergency: warning signs that point to it (LR+ >= 2) and measured values whose bands a same-day
+    or emergency rule reads. Asked before the interview stops while that condition is in play."""
+    kb = ckb.kb
+    band_rules = {f for r in kb.triage_rules if r.level.rank >= TriageLevel.URGENT.rank for f in r.bands}
+    out: dict[str, list[tuple[str, float]]] = {}
+    for ci, cid in enumerate(ckb.condition_ids):
+        cond = kb.conditions[cid]
+        if not cond.must_not_miss and cond.urgency.level.rank < TriageLevel.URGENT.rank:
+            continue
+        found = []
+        for link in cond.findings:
+            f = kb.findings[link.finding]
+            states = ckb.finding_states[ckb.finding_index[f.id]]
+            strength = float(np.max(ckb.llr[list(states), ci]))
+            if (f.red_flag or f.id in band_rules) and strength >= np.log(2.0):
+                found.append((f.id, strength))
+        out[cid] = sorted(found, key=lambda x: -x[1])
+    return out
+
+
+def _escalation(ckb: CompiledKB, now: _Now, allowed: set[str]) -> str | None:
+    """A warning sign or result still unasked that could make a condition in play more urgent."""
+    best: tuple[float, str] | None = None
+    for cid, found in _escalators(ckb).items():
+        p = now.facts.probability[cid]
+        if p < ESCALATION_PROBABILITY:
+            continue
+        for fid, strength in found:
+            if fid in allowed:
+                key = (p * strength, fid)
+                if best is None or key > best:
+                    best = key
+                break  # the strongest unasked one for this condition
+    return best[1] if best else None
+
+
+@cache
+def _warning_links(ckb: CompiledKB) -> tuple[tuple[str, ...], ...]:
+    """For each condition, its warning signs (LR+ >= SWEEP_LR) that some rule reads at a level above
+    routine, strongest first."""
+    kb = ckb.kb
+    read = {f: r.level for r in kb.triage_rules for f in (*r.all, *r.any, *r.also_any)}
+    out = []
+    for ci, cid in enumerate(ckb.condition_ids):
+        links = []
+        for link in kb.conditions[cid].findings:
+            f = kb.findings[link.finding]
+            if not f.red_flag or f.id not in read or f.kind is not FindingKind.BINARY:
+                continue
+            strength = float(ckb.llr[ckb.finding_states[ckb.finding_index[f.id]][0], ci])
+            if strength >= np.log(SWEEP_LR):
+                links.append((strength, f.id))
+        out.append(tuple(f for _, f in sorted(links, reverse=True)))
+    return tuple(out)
+
+
+def _warning_sweep(ckb: CompiledKB, now: _Now, allowed: set[str]) -> str | None:
+    """A warning sign still unasked that goes with a cause in play (share >= SWEEP_SHARE), likeliest
+    cause first: asked before the interview stops or runs out of answers, so it never ends without
+    the warning signs of the causes it names (a numb, burning foot: is there an ulcer?)."""
+    links = _warning_links(ckb)
+    for ci in np.argsort(-now.post.share):
+        if now.post.share[ci] < SWEEP_SHARE:
+            break
+        for fid in links[ci]:
+            if fid in allowed:
+                return str(fid)
     return None
 
 
-def next_question(state: InterviewState, ckb: CompiledKB) -> Question | None:
-    """The next question, or None when the interview should stop."""
+def _emergency_reach(state: InterviewState, ckb: CompiledKB, now: _Now, allowed: set[str]) -> str | None:
+    """After a same-day warning sign, before stopping: a question that could still show an emergency,
+    from an emergency rule no answer has ruled out and at most REACH_MISSING answers from firing."""
+    answers = dict(state.answers)
+    present = {f for f, v in answers.items() if v is True}
+    best: tuple[int, str] | None = None
+    for rule in ckb.kb.triage_rules:
+        if rule.level is not TriageLevel.EMERGENCY or rule.probable or rule.always or rule.bands:
+            continue
+        if any(answers.get(f) is False for f in rule.all) or any(f in present for f in rule.none):
+            continue
+        groups = [g for g in (rule.any, rule.also_any) if g]
+        if any(all(answers.get(f) is False for f in g) for g in groups):
+            continue
+        missing = [f for f in rule.all if f not in present] + [
+            g[0] if not any(f in allowed for f in g) else next(f for f in g if f in allowed)
+            for g in groups
+            if not any(f in present for f in g)
+        ]
+        askable = [f for f in missing if f in allowed]
+        if askable and len(missing) <= REACH_MISSING and (best is None or len(missing) < best[0]):
+            best = (len(missing), askable[0])
+    return best[1] if best else None
+
+
+def _results_to_ask(ckb: CompiledKB, now: _Now, gains: dict[str, Any]) -> tuple[str, ...]:
+    """Measured values worth asking for, most telling first: those that would tell much about causes
+    that are likely (at most MAX_RESULTS, asked once as one group a person without results skips)."""
+    likely = now.post.share >= MEASURED_SHARE
+    values = {f: float(g[likely].sum()) for f, g in gains.items() if ckb.kb.findings[f].kind is FindingKind.NUMERIC}
+    ranked = sorted((f for f in values if values[f] >= MEASURED_GAIN_BITS), key=lambda f: (-values[f], f))
+    return tuple(ranked[:MAX_RESULTS])
+
+
+def _best_single(state: InterviewState, ckb: CompiledKB, now: _Now, gains: dict[str, Any]) -> str:
+    """The single question to ask next: the telling features of the likely causes.
+
+    A person can always say whether they have a cause's typical features (a cramp that knots the
+    muscle, pain that comes on walking and eases standing still, burning on the outer thigh), so
+    the question that covers the most likely causes' features (:func:`_hallmark_table`) comes
+    first, causes weighted by ``share ** COVER_WEIGHT_POWER`` (must-not-miss ones more), with
+    expected information as a smaller second term. A cause the person has already reported a telling
+    feature of is pursued in depth (all its features count). A cause whose features drew "don't know" is
+    weighed down when choosing (the differential itself is unchanged): the interview moves on to
+    the other possibilities instead of asking about the same cause again and again.
+    """
+    table = _hallmark_table(ckb)
+    weight = now.post.share**COVER_WEIGHT_POWER
+    weight = weight * np.where(_must_not_miss(ckb), HALLMARK_DANGER, 1.0)
+    vague = [ckb.finding_index[f] for f, v in state.answers if v is None]
+    if vague:
+        weight = weight * VAGUE_FACTOR ** table[vague].sum(axis=0)
+
+    present = [ckb.finding_index[f] for f, v in state.answers if v is True and f in ckb.finding_index]
+    pres_state = [ckb.finding_states[i][0] for i in present]
+    supported = (ckb.llr[pres_state] >= np.log(SUPPORT_LR)).any(axis=0) if present else np.zeros(len(weight), bool)
+    depth = _hallmark_table(ckb, DEPTH_SHARPNESS) @ (weight * supported)
+
+    def score(fid: str) -> float:
+        i = ckb.finding_index[fid]
+        value = float(table[i] @ weight) + DEPTH_WEIGHT * float(depth[i]) + GAIN_WEIGHT * float(gains[fid].sum())
+        return value if ckb.kb.findings[fid].core else value * EXTENDED_WEIGHT
+
+    return max(gains, key=lambda f: (score(f), f))
+
+
+def _enough(clear: bool, settled: bool, best_gain: float) -> bool:
+    """Stop asking: the leader is clear, or settled with little left to learn, or nothing left to learn."""
+    if best_gain < MIN_GAIN_BITS:
+        return True
+    return (clear and best_gain < CLEAR_GAIN_BITS) or (settled and best_gain < SETTLED_GAIN_BITS)
+
+
+@cache
+def _must_not_miss(ckb: CompiledKB) -> Any:
+    return np.array([ckb.kb.conditions[c].must_not_miss for c in ckb.condition_ids])
+
+
+def _leader_clear(ckb: CompiledKB, now: _Now) -> tuple[bool, bool]:
+    """(clear, settled-if-nothing-much-left): the shares have one clear leader and no dangerous
+    condition is still in doubt."""
+    shares = now.post.share
+    order = np.argsort(-shares)
+    s1 = float(shares[order[0]])
+    s2 = max(float(shares[order[1]]), now.post.other_share)
+    must = _must_not_miss(ckb)
+    tprob = np.array([now.facts.probability[c] for c in ckb.condition_ids])
+    lo, hi = DANGER_DOUBT
+    in_doubt = bool(np.any(must & (tprob >= lo) & (tprob < hi)))
+    if in_doubt:
+        return False, False
+    return s1 >= LEADER_SHARE and s1 - s2 >= LEADER_MARGIN, s1 >= LEADER_SHARE - 0.15 and s1 - s2 >= LEADER_MARGIN
+
+
+def _safety_checks(state: InterviewState, ckb: CompiledKB) -> tuple[str, ...]:
+    """The medicine-safety facts still unknown that hold back advice the person would otherwise get."""
+    from legdx.pipeline import assess
+
+    a = assess(state.to_case(), ckb)
+    wanted: list[str] = []
+    for w in a.withheld_advice:
+        item = ckb.kb.advice[w.id]
+        if not item.ask_first or not w.why.startswith("Check with"):
+            continue
+        for first in item.ask_first:
+            fid = first.finding
+            if fid in ckb.kb.findings and fid not in dict(state.answers) and _fits(fid, state, ckb):
+                if ckb.kb.findings[fid].category is not FindingCategory.DEMOGRAPHIC and fid not in wanted:
+                    wanted.append(fid)
+    return tuple(wanted[:MAX_GROUP])
+
+
+# ---------------------------------------------------------------- the next question
+
+
+def _plan(state: InterviewState, ckb: CompiledKB) -> tuple[Question | None, str | None]:
+    """The next question and, when there is none, why the interview stops."""
     n = len(state.asked) + 1
-    if DEMOGRAPHICS not in state.asked:
-        return Question(
+    used = _answer_count(state)
+    left = MAX_ANSWERS - used
+
+    def ask(**kw: Any) -> Question:
+        q = Question(number=n, answers_so_far=used, **kw)
+        return q.model_copy(update={"answers_left_at_most": max(answers_asked(q), left)})
+
+    now = _now(state, ckb)
+    if now.level is TriageLevel.EMERGENCY:
+        return None, "the answers already call for emergency care"
+    if state.confirmed and now.warning_level.rank >= TriageLevel.URGENT.rank and not state.asked:
+        return None, "the description already calls for care today"  # a warning sign stops it at once
+    if DEMOGRAPHICS not in state.asked and (state.age is None or state.sex is None):
+        return ask(
             id=DEMOGRAPHICS,
             kind="demographics",
-            number=n,
             text="How old are you, and are you female or male?",
             why=(
                 "Age and sex change which causes are likely: narrowed arteries and spinal narrowing are much"
                 " commoner after 60, and some causes only affect people who have periods."
             ),
-        )
-    if RED_FLAG_SCREEN not in state.asked:
-        items = [Item(finding=f, text=ckb.kb.findings[f].question) for f in _screen_findings(ckb)]
-        return Question(
+        ), None
+    screen = _screen_findings(state, ckb)
+    if RED_FLAG_SCREEN not in state.asked and screen:
+        items = [Item(finding=f, text=ckb.kb.findings[f].question) for f in screen]
+        return ask(
             id=RED_FLAG_SCREEN,
             kind="screen",
-            number=n,
             items=items,
             text="First, the warning signs. Do any of these apply to you now? (Choose 'none of these' if none do.)",
             why="These signs can mean a problem that needs help today or right now, so they come before anything else.",
-        )
-    post, level = _assess_state(state, ckb)
-    gains = _unit_gains(state, ckb, post)
-    best = gains[0][0] if gains else 0.0
-    completing = _completing_units(state, ckb, level, gains)
-    if len(state.asked) >= MAX_QUESTIONS:
-        return None
-    if not completing and (_stop_reason(state, ckb, post, level, best) is not None or not gains):
-        return None
-    _, unit, per_condition = completing[0] if completing else gains[0]
-    top = [
-        ckb.kb.conditions[ckb.condition_ids[i]].lay_name.lower()
-        for i in np.argsort(-per_condition)[:2]
-        if per_condition[i] > 0
-    ]
-    why = unit.why + (f" Here it helps tell apart {top[0]} and {top[1]}." if len(top) == 2 else "")
-    if unit.kind == "items":
-        items = [Item(finding=f, text=ckb.kb.findings[f].question) for f in unit.findings]
-        return Question(id=unit.id, kind="items", text=unit.text, why=why, items=items, number=n)
-    if unit.kind == "numbers":
-        items = []
-        for fid in unit.findings:
-            nf = ckb.kb.findings[fid]
-            assert nf.range is not None
-            items.append(Item(finding=fid, text=nf.clinician_label, unit=nf.unit, min=nf.range.min, max=nf.range.max))
-        return Question(id=unit.id, kind="numbers", text=unit.text, why=why, items=items, number=n)
-    f = ckb.kb.findings[unit.findings[0]]
-    if unit.kind == "number":
+        ), None
+    if left <= 0:
+        return None, "the question budget is spent"
+    allowed = set(_singles(state, ckb))
+    completing = _completing(state, ckb, now, allowed)
+    escalation = _escalation(ckb, now, allowed)
+    if now.warning_level.rank >= TriageLevel.URGENT.rank and not completing and escalation is None:
+        reach = _emergency_reach(state, ckb, now, allowed)
+        if reach is None:
+            return None, "a warning sign calls for care today"  # after asking what could make it an emergency
+        completing = [reach]
+    gains = _gains(sorted(allowed), ckb, now.post)
+    best_gain = max((float(g.sum()) for g in gains.values()), default=0.0)  # what any question could still tell
+    results = _results_to_ask(ckb, now, gains) if TEST_RESULTS not in state.asked else ()
+    clear, settled = _leader_clear(ckb, now)
+    stopping = _enough(clear, settled, best_gain)
+    sweep = _warning_sweep(ckb, now, allowed) if stopping or left <= SWEEP_RESERVE else None
+    if completing:
+        chosen = completing[0]  # a yes could raise the level: warning signs are settled first
+    elif escalation is not None:
+        chosen = escalation  # settle a must-not-miss condition in play before anything else
+    elif sweep is not None:
+        chosen = sweep  # never stop without the warning signs of the causes in play
+    elif results and (stopping or left <= len(results) + RESULTS_BEFORE_END):
+        # before stopping (or running out of answers): results the person may have that would settle a likely cause
+        items = [_numeric_item(ckb.kb.findings[f]) for f in results]
+        return ask(
+            id=TEST_RESULTS,
+            kind="numbers",
+            items=items,
+            text=(
+                "Have you had blood tests or a check of the blood flow in your legs recently? If you have the"
+                " results, enter any of these. If not, choose 'I have no results'."
+            ),
+            why="A measured value can settle between causes that answers alone cannot tell apart.",
+        ), None
+    elif stopping:
+        checks = _safety_checks(state, ckb) if MEDICINE_SAFETY not in state.asked else ()
+        if checks and used <= SAFETY_CHECK_BUDGET:
+            group = ckb.kb.question_groups[MEDICINE_SAFETY]
+            items = [Item(finding=f, text=ckb.kb.findings[f].question) for f in checks]
+            return ask(id=MEDICINE_SAFETY, kind="items", items=items, text=group.caption, why=group.why), None
+        if clear and best_gain < CLEAR_GAIN_BITS:
+            return None, "the leading cause is clear"
+        if best_gain < MIN_GAIN_BITS:
+            return None, "no remaining question would change the picture"
+        return None, "the leading cause is settled and further questions would add little"
+    else:
+        chosen = _best_single(state, ckb, now, gains)
+    per = gains[chosen]
+    top = [ckb.kb.conditions[ckb.condition_ids[i]].lay_name.lower() for i in np.argsort(-per)[:2] if per[i] > 0]
+    f = ckb.kb.findings[chosen]
+    why = f.why + (f" Here it helps tell apart {top[0]} and {top[1]}." if len(top) == 2 else "")
+    if f.kind is FindingKind.NUMERIC:
         assert f.range is not None
-        return Question(
-            id=unit.id,
+        return ask(
+            id=chosen,
             kind="number",
-            text=f.question,
+            text=f"{f.question} (If you have no result, choose 'I don't know'.)",
             why=why,
-            finding=f.id,
+            finding=chosen,
             unit=f.unit,
             min=f.range.min,
             max=f.range.max,
-            number=n,
-        )
-    return Question(id=unit.id, kind="yes_no", text=f.question, why=why, finding=f.id, number=n)
+        ), None
+    return ask(id=chosen, kind="yes_no", text=f.question, why=why, finding=chosen), None
+
+
+def _numeric_item(f: Finding) -> Item:
+    assert f.range is not None  # every measured finding has a range (checked when the KB loads)
+    return Item(finding=f.id, text=f.question, unit=f.unit, min=f.range.min, max=f.range.max)
+
+
+def next_question(state: InterviewState, ckb: CompiledKB) -> Question | None:
+    """The next question, or None when the interview should stop."""
+    return _plan(state, ckb)[0]
 
 
 def stop_reason(state: InterviewState, ckb: CompiledKB) -> str | None:
     """Why the interview stopped (None while questions remain)."""
-    if DEMOGRAPHICS not in state.asked or RED_FLAG_SCREEN not in state.asked:
-        return None
-    post, level = _assess_state(state, ckb)
-    gains = _unit_gains(state, ckb, post)
-    return _stop_reason(state, ckb, post, level, gains[0][0] if gains else 0.0) or (
-        None if gains else "every question has been asked"
-    )
+    return _plan(state, ckb)[1]
+
+
+# ---------------------------------------------------------------- answers
 
 
 def validate_state(state: InterviewState, ckb: CompiledKB) -> None:
@@ -370,24 +686,31 @@ def validate_state(state: InterviewState, ckb: CompiledKB) -> None:
 
 
 def question_findings(qid: str, ckb: CompiledKB) -> tuple[str, ...]:
-    """The finding ids a question asks about (InvalidCase for an unknown question id)."""
-    return _question_findings(qid, ckb)
-
-
-def _question_findings(qid: str, ckb: CompiledKB) -> tuple[str, ...]:
+    """The finding ids a question can ask about (InvalidCase for an unknown question id)."""
+    kb = ckb.kb
     if qid == RED_FLAG_SCREEN:
-        return _screen_findings(ckb)
-    for unit in _units(ckb):
-        if unit.id == qid:
-            return unit.findings
-    raise InvalidCase("question", f"unknown question id {qid!r}")
-
-
-def _unit_kind(qid: str, ckb: CompiledKB) -> str | None:
-    for unit in _units(ckb):
-        if unit.id == qid:
-            return unit.kind
-    return None
+        return tuple(f.id for f in kb.findings.values() if f.ask_with == FIRST_SCREEN)
+    if qid == MEDICINE_SAFETY:
+        return tuple(
+            dict.fromkeys(
+                a.finding
+                for item in kb.advice.values()
+                for a in item.ask_first
+                if a.finding in kb.findings and kb.findings[a.finding].category is not FindingCategory.DEMOGRAPHIC
+            )
+        )
+    if qid == TEST_RESULTS:
+        return tuple(
+            f.id
+            for f in kb.findings.values()
+            if f.kind is FindingKind.NUMERIC and f.category is not FindingCategory.DEMOGRAPHIC
+        )
+    if qid.startswith("ask:") and qid[4:] in kb.question_groups:
+        return tuple(f.id for f in kb.findings.values() if f.ask_with == qid[4:])
+    f = kb.findings.get(qid)
+    if f is None or f.category is FindingCategory.DEMOGRAPHIC:
+        raise InvalidCase("question", f"unknown question id {qid!r}")
+    return (qid,)
 
 
 def _check_binary(field_name: str, value: Any) -> Answer:
@@ -396,12 +719,21 @@ def _check_binary(field_name: str, value: Any) -> Answer:
     raise InvalidCase(field_name, f"expected true, false or null (don't know), got {value!r}")
 
 
+def _check_number(field_name: str, value: Any, finding: Finding) -> Answer:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise InvalidCase(field_name, f"expected a number in {finding.unit} or null (don't know), got {value!r}")
+    return float(value)
+
+
 def answer(state: InterviewState, qid: str, response: Any, ckb: CompiledKB) -> InterviewState:
     """Record the answer to question ``qid`` and return the new state (the old one is untouched).
 
     Responses: demographics ``{"age": int|None, "sex": "female"|"male"|None}``; screen and items
-    ``{finding_id: true|false|null}`` (the screen also takes ``{"none": true}``); yes/no ``true``,
-    ``false`` or ``None``; number a float or ``None``.
+    ``{finding_id: true|false|null}`` (both also take ``{"none": true}``: every item shown is
+    false); yes/no ``true``, ``false`` or ``None``; number a float or ``None``. A finding the person
+    confirmed from their description is never overwritten.
 
     Raises:
         InvalidCase: unknown question, wrong type or out-of-range value (the state is unchanged).
@@ -410,6 +742,7 @@ def answer(state: InterviewState, qid: str, response: Any, ckb: CompiledKB) -> I
         raise InvalidCase("question", f"{qid!r} has already been answered (use back to change it)")
     new_answers: dict[str, Answer] = {}
     age, sex = state.age, state.sex
+    kb = ckb.kb
     if qid == DEMOGRAPHICS:
         if not isinstance(response, dict):
             raise InvalidCase("answer", "expected an object with age and sex")
@@ -418,45 +751,47 @@ def answer(state: InterviewState, qid: str, response: Any, ckb: CompiledKB) -> I
             raise InvalidCase(f"answer.{sorted(extra)[0]}", "is not part of this question (expected age, sex)")
         case = parse_case({"age": response.get("age"), "sex": response.get("sex")})
         age, sex = case.age, case.sex
-    elif _unit_kind(qid, ckb) == "numbers":
-        findings = _question_findings(qid, ckb)
-        if not isinstance(response, dict):
-            raise InvalidCase("answer", "expected an object mapping each item to a number or null")
-        for key, value in response.items():
-            if key not in findings:
-                raise InvalidCase(f"answer.{key}", "is not an item of this question")
-            if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
-                unit = ckb.kb.findings[key].unit
-                raise InvalidCase(f"answer.{key}", f"expected a number in {unit} or null (don't know), got {value!r}")
-            new_answers[key] = None if value is None else float(value)
-        for f in findings:
-            new_answers.setdefault(f, None)
-    elif qid == RED_FLAG_SCREEN or _unit_kind(qid, ckb) == "items":
-        findings = _question_findings(qid, ckb)
+    elif qid in (RED_FLAG_SCREEN, MEDICINE_SAFETY, TEST_RESULTS) or qid.startswith("ask:"):
+        current = next_question(state, ckb)
+        if current is None or current.id != qid:
+            raise InvalidCase("question", f"{qid!r} is not the question being asked now")
+        shown = [item.finding for item in current.items]
         if not isinstance(response, dict):
             raise InvalidCase("answer", "expected an object mapping each item to true, false or null")
-        if qid == RED_FLAG_SCREEN and response.get("none") is True:
-            response = {f: False for f in findings}
+        if response.get("none") is True:  # "none of these" is a no; "I have no results" is a don't know
+            response = {f: (None if qid == TEST_RESULTS else False) for f in shown}
         for key, value in response.items():
-            if key not in findings:
+            if key not in shown:
                 raise InvalidCase(f"answer.{key}", "is not an item of this question")
-            new_answers[key] = _check_binary(f"answer.{key}", value)
-        for f in findings:
+            if qid == TEST_RESULTS:
+                new_answers[key] = _check_number(f"answer.{key}", value, kb.findings[key])
+            else:
+                new_answers[key] = _check_binary(f"answer.{key}", value)
+        for f in shown:  # an item left untouched is recorded as "don't know", never as "no"
             new_answers.setdefault(f, None)
     else:
-        (fid,) = _question_findings(qid, ckb)
-        finding = ckb.kb.findings[fid]
+        (fid,) = question_findings(qid, ckb)
+        finding = kb.findings[fid]
         if finding.kind is FindingKind.BINARY:
             new_answers[fid] = _check_binary("answer", response)
         else:
-            if response is not None and (isinstance(response, bool) or not isinstance(response, int | float)):
-                raise InvalidCase(
-                    "answer", f"expected a number in {finding.unit} or null (don't know), got {response!r}"
-                )
-            new_answers[fid] = None if response is None else float(response)
-    merged = dict(state.answers) | new_answers
+            new_answers[fid] = _check_number("answer", response, finding)
+    merged = dict(state.answers)
+    for fid, value in new_answers.items():
+        if fid in state.confirmed and value != merged.get(fid):
+            continue  # the person's own confirmed words stand unless they change them on the confirm page
+        merged[fid] = value
     candidate = InterviewState(
-        age=age, sex=sex, answers=tuple(merged.items()), asked=(*state.asked, qid), previous=state
+        age=age,
+        sex=sex,
+        answers=tuple(merged.items()),
+        asked=(*state.asked, qid),
+        confirmed=state.confirmed,
+        mode=state.mode,
+        previous=state,
     )
     resolve_states(candidate.to_case(), ckb)  # validates ranges and contradictions before accepting
     return candidate
+
+
+_ = AGE_MAX  # the age range lives in legdx.case (one place); demographics are validated by parse_case

@@ -22,6 +22,7 @@ from legdx.case import (
     Case,
     ConditionResult,
     Contribution,
+    ManagementOut,
     NextTest,
     SomethingElse,
     SourceOut,
@@ -32,7 +33,7 @@ from legdx.engine import CaseStates, Posterior, posterior, resolve_states, value
 from legdx.errors import InvalidCase, TextReaderUnavailable
 from legdx.kb.compile import PRESENT, CompiledKB, FloatArray, compile_kb
 from legdx.kb.load import load_kb
-from legdx.kb.schema import FindingCategory, FindingKind, TriageLevel
+from legdx.kb.schema import FEMALE_FINDING, FindingCategory, FindingKind, TriageLevel
 from legdx.triage import case_facts, choose_advice, triage
 
 __all__ = ["assess", "default_compiled", "read_text"]
@@ -43,6 +44,8 @@ MAX_NEXT_TESTS = 5
 SHARE_DIGITS = 9  # shares are rounded finely enough that they still add up to 1 within 1e-6
 LEADING_SHARE = 0.1  # a cause with at least this share of the differential shapes the advice
 MIN_TEST_VALUE_BITS = 0.01
+TEST_FOCUS = 0.5  # at least this part of a test's value must concern causes that are in play ...
+TEST_IN_PLAY = 0.05  # ... that is, at least this likely to be present
 EMERGENCY_PREFIX = "EMERGENCY - get help now: "
 UNSURE_PREFIX = "You were not sure about a warning sign, so to be safe it is treated as present: "
 
@@ -53,12 +56,19 @@ def default_compiled() -> CompiledKB:
     return compile_kb(load_kb())
 
 
-def _state_label(ckb: CompiledKB, fid: str, state: str) -> str:
+def _state_label(ckb: CompiledKB, fid: str, state: str, *, plain: bool = False) -> str:
+    """A finding's state in a clinician's words ("no calf swelling"), or with ``plain`` in the
+    person's ("Swollen calf: no"). Sex reads as female / male, never as "no female sex"."""
     f = ckb.kb.findings[fid]
+    if fid == FEMALE_FINDING:
+        return "Female" if state == PRESENT else "Male"
+    label = f.plain if plain else f.clinician_label
     if f.kind is FindingKind.BINARY:
-        return f.clinician_label if state == PRESENT else f"no {f.clinician_label[0].lower()}{f.clinician_label[1:]}"
+        if state == PRESENT:
+            return label
+        return f"{label}: no" if plain else f"no {label[0].lower()}{label[1:]}"
     band = next(b for b in f.bands if b.id == state)
-    return f"{f.clinician_label}: {band.label}"
+    return f"{label}: {band.label}"
 
 
 def _contributions(
@@ -76,6 +86,7 @@ def _contributions(
                 finding=fid,
                 state=state,
                 label=_state_label(ckb, fid, state),
+                plain=_state_label(ckb, fid, state, plain=True),
                 log_odds=round(lo, 6),
                 source=sources(int(s)),
             )
@@ -182,6 +193,7 @@ def _answered(ckb: CompiledKB, case: Case, cs: CaseStates) -> list[Answered]:
                 finding=fid,
                 value=value,
                 label=f.clinician_label,
+                plain=f.plain,
                 question=f.question,
                 unit=f.unit,
                 from_text=fid not in case.findings,
@@ -189,6 +201,51 @@ def _answered(ckb: CompiledKB, case: Case, cs: CaseStates) -> list[Answered]:
         )
     order = {fid: i for i, fid in enumerate(ckb.finding_ids)}
     return sorted(out, key=lambda a: order[a.finding])
+
+
+def _next_tests(ckb: CompiledKB, post: Posterior, cs: CaseStates, probability: dict[str, float]) -> list[NextTest]:
+    """At most five tests that fit the picture, the most informative first.
+
+    A test is only suggested to settle a cause that is really in play: most of its value must come
+    from conditions at least ``TEST_IN_PLAY`` likely (no clot scan for plain night cramps or for
+    arterial disease already proven, just because a clot is a must-not-miss cause), and a test
+    whose results are already known is not suggested again.
+    """
+    kb = ckb.kb
+    in_play = np.array([probability[c] >= TEST_IN_PLAY for c in ckb.condition_ids])
+    tests: list[NextTest] = []
+    for tv in value_of_tests(ckb, post, known=set(cs.values)):
+        if tv.value < MIN_TEST_VALUE_BITS or len(tests) == MAX_NEXT_TESTS:
+            break
+        test = kb.tests[tv.test_id]
+        if tv.by_condition[in_play].sum() < TEST_FOCUS * tv.value:
+            continue
+        if test.reveals and all(f in cs.values for f in test.reveals):
+            continue
+        helped = [ckb.condition_ids[i] for i in np.argsort(-tv.by_condition)[:2] if tv.by_condition[i] > 1e-3]
+        names = " and ".join(kb.conditions[c].lay_name.lower() for c in helped)
+        why = f"{test.why} Here it would most help settle: {names}." if names else test.why
+        tests.append(NextTest(id=test.id, name=test.name, lay_name=test.lay_name, why=why, value=round(tv.value, 4)))
+    return tests
+
+
+def _management(ckb: CompiledKB, leading: list[str]) -> list[ManagementOut]:
+    """The clinician-facing management of the leading causes, the likeliest cause's first."""
+    order = {cid: i for i, cid in enumerate(leading)}
+    items = [m for m in ckb.kb.management.values() if any(c in order for c in m.conditions)]
+    items.sort(key=lambda m: min(order.get(c, len(order)) for c in m.conditions))
+    return [
+        ManagementOut(
+            id=m.id,
+            for_conditions=[c for c in m.conditions if c in order],
+            text_clinician=m.text_clinician,
+            text_person=m.text_person,
+            evidence=m.evidence,
+            cautions=list(m.cautions),
+            source=m.source,
+        )
+        for m in items
+    ]
 
 
 def _sources(ckb: CompiledKB, ids: list[str]) -> list[SourceOut]:
@@ -224,7 +281,7 @@ def assess(case: Case, ckb: CompiledKB | None = None) -> Assessment:
     post = posterior(ckb, cs)
     probability = {cid: float(post.probability[i]) for i, cid in enumerate(ckb.condition_ids)}
     assumed = frozenset(u.finding for u in understood if u.uncertain and u.finding not in cs.values)
-    facts = case_facts(ckb, cs, post, assumed=assumed)
+    facts = case_facts(ckb, cs, post, assumed=assumed, unknown=frozenset(case.unknown))
     # Advice is withheld on whichever probability is higher, the reported or the triage one.
     cautious = {c: max(p, facts.probability[c]) for c, p in probability.items()}
 
@@ -237,22 +294,15 @@ def assess(case: Case, ckb: CompiledKB | None = None) -> Assessment:
     likely = [c for c in by_share if c not in leading and probability[c] >= kb.threshold("possible")]
     advice, withheld = choose_advice(kb, replace(facts, probability=cautious), tri.level, leading, likely)
 
-    tests = []
-    for tv in value_of_tests(ckb, post, known=set(cs.values))[:MAX_NEXT_TESTS]:
-        if tv.value < MIN_TEST_VALUE_BITS:
-            break
-        test = kb.tests[tv.test_id]
-        helped = [ckb.condition_ids[i] for i in np.argsort(-tv.by_condition)[:2] if tv.by_condition[i] > 1e-3]
-        names = " and ".join(kb.conditions[c].lay_name.lower() for c in helped)
-        why = f"{test.why} Here it would most help settle: {names}." if names else test.why
-        tests.append(NextTest(id=test.id, name=test.name, lay_name=test.lay_name, why=why, value=round(tv.value, 4)))
+    tests = _next_tests(ckb, post, cs, probability)
 
     emergency = None
     if tri.level is TriageLevel.EMERGENCY:
         emergency = EMERGENCY_PREFIX + tri.reasons[0] + " Call your local emergency number now."
     conditions = _condition_results(ckb, post)
     something_else = _something_else(ckb, post)
-    cited = [a.source for a in advice] + [w.source for w in withheld]
+    management = _management(ckb, leading) if tri.level is not TriageLevel.EMERGENCY else []
+    cited = [a.source for a in advice] + [w.source for w in withheld] + [m.source for m in management]
     cited += [x.source for c in conditions for x in c.contributions if x.source]
     cited += [x.source for x in something_else.contributions if x.source]
     cited += [kb.tests[t.id].source for t in tests]
@@ -265,6 +315,7 @@ def assess(case: Case, ckb: CompiledKB | None = None) -> Assessment:
         next_tests=tests,
         advice=advice,
         withheld_advice=withheld,
+        management=management,
         contributing_factors=_contributing_factors(ckb, post, leading, cs.bands),
         disclaimer=kb.meta.disclaimer,
         emergency_message=emergency,

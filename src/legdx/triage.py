@@ -48,7 +48,6 @@ class CaseFacts:
     present: frozenset[str]
     bands: Mapping[str, str]
     probability: Mapping[str, float]
-    reported: Mapping[str, float] | None = None  # the probabilities shown to the person, for reason texts
     known: frozenset[str] = frozenset()  # findings answered either way
     unknown: frozenset[str] = frozenset()  # findings explicitly answered "don't know"
     age: float | None = None
@@ -76,7 +75,6 @@ def case_facts(
         present=frozenset(f for f, v in cs.values.items() if v is True) | assumed,
         bands=cs.bands,
         probability={cid: float(tprob[i]) for i, cid in enumerate(ckb.condition_ids)},
-        reported={cid: float(post.probability[i]) for i, cid in enumerate(ckb.condition_ids)},
         known=frozenset(cs.values),
         unknown=unknown,
         age=float(age) if age is not None and not isinstance(age, bool) else None,
@@ -150,8 +148,8 @@ def triage(kb: KnowledgeBase, facts: CaseFacts) -> tuple[Triage, list[str]]:
     for cid, cond in kb.conditions.items():
         p = facts.probability.get(cid, 0.0)
         if p >= kb.threshold(cond.urgency.threshold) and cond.urgency.level is not TriageLevel.ROUTINE:
-            shown = (facts.reported or facts.probability).get(cid, p)
-            fired.append((cond.urgency.level, f"{cond.lay_name} is {shown:.0%} likely: {cond.urgency.reason}"))
+            # no percentage here: the result shows each cause's share once, in its own words
+            fired.append((cond.urgency.level, f"{cond.lay_name} is possible: {cond.urgency.reason}"))
     if not fired or max(level.rank for level, _ in fired) == TriageLevel.ROUTINE.rank:
         if _routine_is_safe(kb, facts):
             return Triage(level=TriageLevel.ROUTINE, reasons=[NO_WARNING_SIGNS]), red_flags
