@@ -1,23 +1,21 @@
 #!/usr/bin/env bash
 # Install everything the tests need and run the whole suite (what CI runs).
-# On a fresh Debian machine, as root, it installs chromium (browser tests) and postgresql (storage
-# tests on a real server), starts a throwaway PostgreSQL for the run and stops it on exit.
+# On a fresh Debian machine, as root, it installs chromium (browser tests), postgresql (storage
+# tests on a real server) and Pango (the PDF handout), and axe-core from npm (accessibility checks),
+# starts a throwaway PostgreSQL for the run and stops it on exit.
 # Under CI=true the browser and PostgreSQL tests must run: they fail rather than skip.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-LEGDX_EXTRAS="${LEGDX_EXTRAS:-web,db-postgres,nlp,fhir,dev}" scripts/install.sh
+LEGDX_EXTRAS="${LEGDX_EXTRAS:-web,db-postgres,nlp,fhir,report,dev}" scripts/install.sh
+scripts/system-deps.sh browser postgres pdf
 
-need=()
-command -v chromium >/dev/null 2>&1 || need+=(chromium)
-ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1 || need+=(postgresql)
-if [ ${#need[@]} -gt 0 ]; then
-  if [ "$(id -u)" = 0 ]; then
-    echo "test.sh: installing ${need[*]} (apt)" >&2
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -q >/dev/null
-    apt-get install -y -q "${need[@]}" >/dev/null
+# axe-core (accessibility checks in the browser tests), from the npm registry, kept inside .venv
+AXE=.venv/axe/node_modules/axe-core/axe.min.js
+if [ ! -f "$AXE" ]; then
+  if command -v npm >/dev/null 2>&1; then
+    npm install --prefix .venv/axe --no-audit --no-fund --silent axe-core@4 >/dev/null
   else
-    echo "test.sh: ${need[*]} missing and not root; those tests will be skipped (or fail under CI)" >&2
+    echo "test.sh: npm is missing; the accessibility tests will be skipped (or fail under CI)" >&2
   fi
 fi
 

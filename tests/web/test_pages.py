@@ -9,7 +9,15 @@ from html.parser import HTMLParser
 
 import pytest
 
-PAGES = ["/", "/interview", "/conditions", "/conditions?q=cramp", "/conditions/restless_legs_syndrome", "/clinician"]
+PAGES = [
+    "/",
+    "/interview",
+    "/conditions",
+    "/conditions?q=cramp",
+    "/conditions/restless_legs_syndrome",
+    "/clinician",
+    "/clinician?find=calf",
+]
 
 
 class Inputs(HTMLParser):
@@ -98,11 +106,11 @@ def _state(r):
 def test_interview_without_javascript_reaches_results_and_stores_once(http, live_server):
     before = live_server.count()
     r = http.post("/interview/describe", data={"action": "skip"})
-    assert "Question 1 of at most" in r.text
+    assert 'data-number="1"' in r.text and "at most 24 answers in all" in r.text
     r = http.post(
         "/interview/step", data={"state": _state(r), "question": "demographics", "age": "35", "sex": "female"}
     )
-    assert "Question 2 of at most" in r.text
+    assert 'data-number="2"' in r.text and "2 given so far" in r.text
     r = http.post("/interview/step", data={"state": _state(r), "question": "red_flag_screen", "action": "none"})
     for _ in range(25):
         if r.status_code == 303:
@@ -116,7 +124,7 @@ def test_interview_without_javascript_reaches_results_and_stores_once(http, live
     assert r.headers["location"].startswith("/results/")
     assert live_server.count() == before + 1
     page = http.get(r.headers["location"])
-    assert page.status_code == 200 and "Your results" in page.text
+    assert page.status_code == 200 and "Your result" in page.text
 
 
 @pytest.mark.parametrize(
@@ -156,7 +164,7 @@ def test_bad_answer_is_422_with_the_question_again(http):
 def test_stale_form_shows_the_current_question(http):
     r = http.post("/interview/describe", data={"action": "skip"})
     r = http.post("/interview/step", data={"state": _state(r), "question": "red_flag_screen", "action": "none"})
-    assert r.status_code == 200 and "was out of date" in r.text and "Question 1 of at most" in r.text
+    assert r.status_code == 200 and "was out of date" in r.text and 'data-number="1"' in r.text
 
 
 def test_back_from_the_first_question_returns_to_the_description(http):
@@ -167,7 +175,7 @@ def test_back_from_the_first_question_returns_to_the_description(http):
 
 def test_description_too_long_or_binary_is_422(http):
     r = http.post("/interview/describe", data={"text": "x" * 20_001})
-    assert r.status_code == 422 and "is longer than 20000 characters" in r.text
+    assert r.status_code == 422 and "is longer than 20000 characters" in r.text.lower()
     r = http.post("/interview/describe", data={"text": "calf \x00 pain"})
     assert r.status_code == 422 and "control or binary character" in r.text
 
@@ -177,7 +185,7 @@ def test_confirm_page_builds_the_base_answers(http):
         "/interview/confirm",
         data={"text": "t", "age": "61", "sex": "male", "f.smoker": "yes", "f.calf_pain": "no", "f.abi": "0.7"},
     )
-    assert r.status_code == 200 and "Question 1 of at most" in r.text
+    assert r.status_code == 200 and 'data-kind="screen"' in r.text  # age and sex confirmed: not asked again
     state = json.loads(_state(r))
     assert state["base"] == {"age": 61, "sex": "male", "answers": {"smoker": True, "calf_pain": False, "abi": 0.7}}
     bad = http.post("/interview/confirm", data={"text": "t", "f.abi": "7"})
@@ -230,3 +238,179 @@ def test_cli_html_report_is_standalone(cli):
     assert html.startswith("<!doctype html>") and '<html lang="en">' in html
     assert "@media print" in html and "<script" not in html
     assert "Peripheral artery disease" in html and "does not replace a clinician" in html
+
+
+# ---------------------------------------------------------------- issue 11: the person's pages
+
+
+def _visible_text(html_text: str) -> str:
+    """The words a person sees: no tags, no attributes, no scripts."""
+    import html
+
+    body = re.sub(r"<(script|style)\b.*?</\1>", " ", html_text, flags=re.S)
+    return html.unescape(re.sub(r"<[^>]+>", " ", body))
+
+
+def _store(http, case):
+    r = http.post("/api/v1/assessments", json=case)
+    assert r.status_code == 201, r.text
+    return r.json()["id"]
+
+
+def test_storage_notice_before_the_interview(http):
+    for path in ("/", "/interview"):
+        text = _visible_text(http.get(path).text)
+        assert "stored for 30 days" in text and "delete them yourself" in text
+
+
+def test_retention_days_setting_comes_from_the_environment(monkeypatch):
+    from legdx.web.settings import Settings
+
+    assert Settings().retention_days == 30
+    monkeypatch.setenv("LEGDX_RETENTION_DAYS", "7")
+    assert Settings().retention_days == 7
+
+
+def test_result_page_speaks_in_lay_words_only(http, kb):
+    rid = _store(
+        http,
+        {"age": 72, "sex": "male", "findings": {"smoker": True, "calf_pain": True, "pain_on_walking": True}},
+    )
+    page = http.get(f"/results/{rid}")
+    assert page.status_code == 200
+    text = _visible_text(page.text)
+    assert "in 10 people with answers like yours" in text
+    assert (
+        text.index("How soon to get help") < text.index("What might be causing it") < text.index("What you can do now")
+    )
+    assert text.index("What you can do now") < text.index("Tests to ask a clinician about")
+    for fid, f in kb.findings.items():
+        if "_" in fid:
+            assert fid not in text, fid
+        assert f.clinician_label not in text or f.clinician_label == f.plain or f.clinician_label.lower() == f.plain, (
+            fid
+        )
+    for cid, c in kb.conditions.items():
+        assert ("_" not in cid or cid not in text) and c.name not in text.replace(c.lay_name, ""), cid
+        for code in c.icd10:
+            assert not re.search(rf"\b{re.escape(code)}\b", text), code
+    assert ".txt" not in text and "expert:" not in text and "ref:" not in text
+    assert f"http://127.0.0.1:{http.base_url.port}/results/{rid}" in text  # the full address to come back to
+    assert f'href="/results/{rid}/handout.pdf"' in page.text and f'href="/results/{rid}/delete"' in page.text
+
+
+def test_no_green_for_a_must_not_miss_cause(http):
+    css = http.get("/static/style.css").text
+    rid = _store(http, {"age": 55, "findings": {"sudden_onset": True, "cold_pale_leg": True}})
+    page = http.get(f"/results/{rid}").text
+    assert "<meter" not in page  # a meter turns green when low: a dangerous cause must never look reassuring
+    assert 'class="serious"' in page and 'href="tel:112"' in page and "or your local emergency number" in page
+    assert not re.search(
+        r"\bgreen\b|#0?[0-9a-f]{2}[89a-f][0-9a-f][0-9a-f]{2}\b(?=.*fill)", css.split(".bar .fill")[1][:80]
+    )
+
+
+def test_something_else_is_listed_with_its_sentence_when_it_matters(http):
+    rid = _store(http, {"age": 40, "findings": {"numbness_tingling": True}})
+    stored = http.get(f"/api/v1/assessments/{rid}").json()
+    text = _visible_text(http.get(f"/results/{rid}").text)
+    other = stored["something_else"]
+    if other["share"] >= 0.05 or other["says"]:
+        assert "Something else" in text
+        assert (other["says"] or "A cause that legdx does not cover") in text
+    else:
+        assert "Something else" not in text
+
+
+def test_delete_needs_a_confirmation_and_really_deletes(http, live_server):
+    rid = _store(http, {"age": 50, "findings": {"calf_pain": True}})
+    before = live_server.count()
+    ask = http.get(f"/results/{rid}/delete")
+    assert ask.status_code == 200 and 'method="post"' in ask.text and "cannot be undone" in ask.text
+    assert live_server.count() == before  # asking deletes nothing
+    done = http.post(f"/results/{rid}/delete")
+    assert done.status_code == 200 and "Your answers are deleted" in done.text
+    assert live_server.count() == before - 1
+    assert http.get(f"/api/v1/assessments/{rid}").status_code == 404
+    assert http.get(f"/results/{rid}").status_code == 404
+    again = http.post(f"/results/{rid}/delete")
+    assert again.status_code == 404 and "Nothing to delete" in again.text
+
+
+def test_delete_assessment_in_the_store(tmp_path):
+    from legdx.store import open_store
+    from legdx.store.repo import count_assessments, delete_assessment, save_assessment
+
+    store = open_store(f"sqlite:///{tmp_path / 'd.db'}")
+    try:
+        with store.session() as s:
+            rec = save_assessment(s, case={}, result={"triage": {"level": "routine"}}, kb_version="x")
+            rid = rec.id
+        with store.session() as s:
+            assert delete_assessment(s, record_id=rid) is True
+            assert delete_assessment(s, record_id=rid) is False
+            assert delete_assessment(s, record_id="") is False
+            assert count_assessments(s) == 0
+    finally:
+        store.dispose()
+
+
+def test_handout_is_a_pdf(http):
+    rid = _store(http, {"age": 72, "sex": "male", "findings": {"smoker": True, "pain_on_walking": True}})
+    r = http.get(f"/results/{rid}/handout.pdf")
+    assert r.status_code == 200 and r.headers["content-type"] == "application/pdf"
+    assert r.content.startswith(b"%PDF-")
+    import pypdfium2
+
+    assert len(pypdfium2.PdfDocument(r.content)) == 1
+    assert http.get("/results/nope/handout.pdf").status_code == 404
+
+
+def test_api_docs_are_served_offline(http):
+    r = http.get("/docs")
+    assert r.status_code == 200
+    assert not re.search(r"""(src|href)=["'](https?:)?//""", r.text)  # nothing from another origin
+    for asset in re.findall(r'(?:src|href)="(/docs/assets/[^"]+)"', r.text):
+        assert http.get(asset).status_code == 200, asset
+    assert "script-src 'self'" in r.headers["content-security-policy"]
+
+
+def test_clinician_filter_works_without_javascript(http):
+    r = http.get("/clinician", params={"find": "calf"})
+    assert r.status_code == 200 and "findings match" in r.text
+    rows = re.findall(r'<tr id="findings-(\w+)" data-finding-text="[^"]*"( hidden)?', r.text)
+    shown = {fid for fid, hidden in rows if not hidden}
+    assert "calf_pain" in shown and "smoker" not in shown
+    assert len(rows) > len(shown)  # the others are still in the form, only hidden
+
+
+def test_confirm_page_names_a_contradiction_in_lay_words(http):
+    r = http.post("/interview/confirm", data={"text": "t", "sex": "male", "f.cyclical_with_menstruation": "yes"})
+    assert r.status_code == 422
+    text = _visible_text(r.text)
+    assert "Comes and goes with periods" in text and "cyclical_with_menstruation" not in text
+
+
+def test_a_confirmed_urgent_warning_sign_stops_the_interview_at_once(http, live_server):
+    before = live_server.count()
+    r = http.post("/interview/confirm", data={"text": "t", "age": "60", "sex": "male", "f.cold_pale_leg": "yes"})
+    assert r.status_code == 303 and r.headers["location"].startswith("/results/")
+    assert live_server.count() == before + 1
+    page = _visible_text(http.get(r.headers["location"]).text)
+    assert "Get seen today" in page or "Call for help now" in page
+
+
+def test_text_report_uses_the_shared_share_words(cli):
+    out = cli("assess", "docs/examples/claudication.json", "--format", "text")
+    assert out.returncode == 0, out.stderr
+    assert "in 10 people with answers like yours" in out.stdout.decode()
+
+
+def test_back_from_the_first_question_after_a_description_returns_to_the_confirm_page(http):
+    r = http.post("/interview/confirm", data={"text": "t", "age": "61", "f.smoker": "yes", "f.calf_pain": "no"})
+    assert r.status_code == 200 and 'data-kind="demographics"' in r.text
+    back = http.post("/interview/step", data={"state": _state(r), "action": "back"})
+    assert back.status_code == 200 and "Is this what you meant?" in back.text
+    assert re.search(r'name="f.smoker" value="yes"\s+checked', back.text)
+    assert re.search(r'name="f.calf_pain" value="no"\s+checked', back.text)
+    assert 'value="61"' in back.text

@@ -9,10 +9,17 @@ from __future__ import annotations
 import textwrap
 
 from legdx.case import Assessment
-from legdx.report.wording import FOR_PERSON, cited_sources, percent
+from legdx.report.wording import (
+    FOR_PERSON,
+    LIKE_YOURS,
+    advice_topic,
+    answer_word,
+    causes_in_order,
+    cited_sources,
+    in_ten,
+)
 
 WIDTH = 88
-SHOWN_CONDITIONS = 5
 
 
 def _wrap(text: str, indent: str = "  ", first: str | None = None) -> list[str]:
@@ -32,19 +39,27 @@ def render_text(a: Assessment) -> str:
     lines.append("")
     words = FOR_PERSON[a.triage.level]
     lines.append(f"How urgent: {words.title.upper()} - {words.what_to_do}")
+    lines += _wrap(words.where, "  ")
     for reason in a.triage.reasons[:3]:
         lines += _wrap(reason, "    ", "  - ")
     lines.append("")
-    lines.append("What might be causing it (chance each is present):")
-    for i, c in enumerate(a.conditions[:SHOWN_CONDITIONS], 1):
-        lines.append(f"  {i}. {c.lay_name} [{_bar(c.probability)}] {percent(c.probability)}")
+    lines.append(f"What might be causing it (how many in 10 {LIKE_YOURS} have each cause):")
+    shown, less = causes_in_order(a)
+    for i, line in enumerate(shown, 1):
+        lines.append(f"  {i}. {line.name} [{_bar(line.share)}] {in_ten(line.share)}")
+        c = line.condition
+        if c is None:  # "something else"
+            lines += _wrap(line.says, "     ")
+            continue
         lines += _wrap(f"({c.name}; ICD-10-CM {', '.join(c.icd10[:2])})", "     ")
-        pro = [x.label for x in c.contributions if x.log_odds > 0][:3]
-        con = [x.label for x in c.contributions if x.log_odds < 0][:2]
+        pro = [x.plain or x.label for x in c.contributions if x.log_odds > 0][:3]
+        con = [x.plain or x.label for x in c.contributions if x.log_odds < 0][:2]
         if pro:
             lines += _wrap("points towards it: " + "; ".join(pro), "       ", "     + ")
         if con:
             lines += _wrap("points away from it: " + "; ".join(con), "       ", "     - ")
+    if less:
+        lines += _wrap("Less likely: " + "; ".join(f"{x.name} ({in_ten(x.share)})" for x in less), "    ", "  ")
     if a.contributing_factors:
         lines += ["", "What may be making it worse:"]
         for f in a.contributing_factors:
@@ -55,16 +70,18 @@ def render_text(a: Assessment) -> str:
     if a.withheld_advice:
         lines += ["", "Left out on purpose, because it could be unsafe for you:"]
         for w in a.withheld_advice:
-            lines += _wrap(f"{', '.join(t.value for t in w.tags)}: {w.why}", "    ", "  - ")
+            lines += _wrap(f"{advice_topic(w.tags)}: {w.why}", "    ", "  - ")
     if a.next_tests:
         lines += ["", "Tests to ask a clinician about:"]
         for t in a.next_tests:
             lines += _wrap(f"{t.lay_name}. {t.why}", "    ", "  - ")
     if a.understood:
         lines += ["", "What legdx understood from your description:"]
+        plain = {x.finding: x.plain or x.label for x in a.answered}
         for u in a.understood:
-            val = "yes" if u.value is True else "no" if u.value is False else f"{u.value:g}"
-            lines += _wrap(f'"{u.text}" -> {u.finding} = {val}', "    ", "  - ")
+            if u.finding not in plain:
+                continue  # read but not used (an answer or a clearer mention took its place), or age and sex
+            lines += _wrap(f'"{u.text}": {plain[u.finding]}: {answer_word(u.value)}', "    ", "  - ")
     sources = cited_sources(a)
     if sources:
         lines += ["", "Sources:"]

@@ -21,6 +21,7 @@ __all__ = [
     "API_KEY_PREFIX",
     "count_assessments",
     "create_api_key",
+    "delete_assessment",
     "find_api_key",
     "get_assessment",
     "hash_api_key",
@@ -86,6 +87,24 @@ def get_assessment(session: Session, record_id: str) -> AssessmentRecord | None:
     if not record_id or len(record_id) > 64:
         return None
     return session.get(AssessmentRecord, record_id)
+
+
+def delete_assessment(session: Session, *, record_id: str) -> bool:
+    """Delete one stored assessment for good and commit; False when there is no such record.
+
+    Raises:
+        StoreError: the database refused the delete; nothing was deleted.
+    """
+    record = get_assessment(session, record_id)
+    if record is None:
+        return False
+    try:
+        session.delete(record)
+        session.commit()
+    except SQLAlchemyError as exc:
+        session.rollback()
+        raise StoreError(f"database: could not delete the assessment ({exc.__class__.__name__})") from exc
+    return True
 
 
 def list_assessments(session: Session, *, limit: int = 20, offset: int = 0) -> list[AssessmentRecord]:

@@ -231,6 +231,7 @@ def create_app(settings: Settings | None = None, ckb: CompiledKB | None = None) 
     app.include_router(pages.router)
     app.include_router(clinician.router)
     app.mount("/static", StaticFiles(directory=str(web_dir / "static")), name="static")
+    _mount_docs(app)
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, str]:
@@ -242,6 +243,28 @@ def create_app(settings: Settings | None = None, ckb: CompiledKB | None = None) 
     if "*" not in settings.allowed_hosts:
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=settings.allowed_hosts)
     return app
+
+
+DOCS_CSP = (  # Swagger UI sets style attributes, so /docs alone allows inline styles; scripts stay 'self'
+    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; "
+    "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
+)
+
+
+def _mount_docs(app: FastAPI) -> None:
+    """The API documentation at ``/docs``: Swagger UI 5 from the swagger-ui-bundle-v2 package, served
+    from this app (no CDN), reading ``/openapi.json``."""
+    try:
+        from swagger_ui_bundle import swagger_ui_path  # type: ignore[import-untyped,import-not-found,unused-ignore]
+    except ImportError:  # pragma: no cover - the web extra is incomplete
+        log.warning("swagger-ui-bundle-v2 is not installed; /docs is unavailable (pip install 'legdx[web]')")
+        return
+    app.mount("/docs/assets", StaticFiles(directory=str(swagger_ui_path)), name="swagger-ui")
+
+    @app.get("/docs", include_in_schema=False)
+    def docs(request: Request) -> Response:
+        templates: Jinja2Templates = request.app.state.templates
+        return templates.TemplateResponse(request, "docs.html", {}, headers={"Content-Security-Policy": DOCS_CSP})
 
 
 def _warm_reader(ckb: CompiledKB) -> None:

@@ -1,7 +1,8 @@
 """The person's web interview, carried in the page as a hidden JSON field.
 
 The hidden ``state`` field holds ``{"v": 1, "base": {age, sex, answers}, "steps": [[question_id,
-response], ...]}``: what the person confirmed from their description, then every answer in order.
+response], ...]}``: what the person confirmed from their description (the engine's ``confirmed``
+findings: never asked again, never overwritten), then every answer in order.
 It is not secret (it is the person's own answers), but it comes back from the browser, so every
 request re-validates it completely by replaying the steps through :func:`legdx.interview.answer`.
 "Back" drops the last step. Nothing is stored until the interview ends.
@@ -103,7 +104,10 @@ class Flow:
             if value is not None and not isinstance(value, bool | int | float):
                 raise InvalidCase(f"state.base.answers.{fid}", f"expected true, false, a number or null, got {value!r}")
         try:
-            state = InterviewState.from_dict({**self.base, "asked": []})
+            # Everything in the base was confirmed by the person on the "is this right?" page: the
+            # engine never asks it again nor lets a later answer overwrite it.
+            known = [fid for fid, value in answers.items() if value is not None]
+            state = InterviewState.from_dict({**self.base, "asked": [], "confirmed": known})
             resolve_states(state.to_case(), ckb)
         except InvalidCase as exc:
             raise InvalidCase(f"state.base.{exc.field}", exc.problem) from None
@@ -211,8 +215,8 @@ def parse_response(question: Question, form: Any, action: str) -> Any:
             out[item.finding] = parse_number(raw, field=f"item.{item.finding}", lo=lo, hi=hi, unit=item.unit or "")
         return out
     if question.kind in ("screen", "items"):
-        if question.kind == "screen" and action == "none":
-            return {"none": True}
+        if action == "none":
+            return {"none": True}  # every item shown is "no"; items not shown (confirmed ones) are untouched
         return {
             item.finding: _binary(f"item.{item.finding}", form.get(f"item.{item.finding}")) for item in question.items
         }

@@ -39,6 +39,8 @@ class Settings(BaseSettings):
         max_body_bytes: larger request bodies are refused with 413.
         debug: tracebacks in responses; never in production.
         warm_intake: load the free-text reader at startup so the first description is not slow.
+        retention_days: how long a person's stored answers and result are kept (told to them before
+            the interview; ``LEGDX_RETENTION_DAYS``).
     """
 
     model_config = SettingsConfigDict(env_prefix="LEGDX_", env_file=".env", extra="ignore")
@@ -51,6 +53,7 @@ class Settings(BaseSettings):
     debug: bool = False
     warm_intake: bool = True
     list_limit_max: int = Field(default=100, ge=1, le=1000)
+    retention_days: int = Field(default=30, ge=1, le=3650)
 
     @property
     def resolved_database_url(self) -> str:

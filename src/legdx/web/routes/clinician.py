@@ -1,4 +1,5 @@
-"""The clinician view: a findings form grouped by category, and the printable report."""
+"""The clinician view: a findings form grouped by category (with a filter that works live with
+JavaScript and as ``?find=`` without it), and the printable report."""
 
 from __future__ import annotations
 
@@ -34,13 +35,47 @@ def finding_groups(ckb: CompiledKB) -> list[tuple[str, str, list[Any]]]:
     return [(c, CATEGORY_TITLES.get(c, c), fs) for c, fs in groups.items() if fs]
 
 
+def finding_text(f: Any) -> str:
+    """What the findings filter matches: both labels, the question and the id, lower-cased."""
+    return " ".join(
+        x.lower() for x in (f.clinician_label, f.lay_label or "", f.question, f.id.replace("_", " "), f.unit or "")
+    )
+
+
+def matches(f: Any, words: list[str]) -> bool:
+    text = finding_text(f)
+    return all(w in text for w in words)
+
+
 def _form_page(
-    request: Request, templates: Jinja2Templates, ckb: CompiledKB, values: dict[str, str], errors: list[InvalidCase]
+    request: Request,
+    templates: Jinja2Templates,
+    ckb: CompiledKB,
+    values: dict[str, str],
+    errors: list[InvalidCase],
+    *,
+    find: str = "",
+    from_id: str | None = None,
 ) -> Response:
+    words = find.lower().split()
+    groups = finding_groups(ckb)
+    shown = sum(1 for _, _, fs in groups for f in fs if matches(f, words))
     return templates.TemplateResponse(
         request,
         "clinician_form.html",
-        {"groups": finding_groups(ckb), "values": values, "errors": errors, "error_fields": {e.field for e in errors}},
+        {
+            "groups": groups,
+            "values": values,
+            "errors": errors,
+            "error_fields": {e.field for e in errors},
+            "find": find,
+            "words": words,
+            "matches": matches,
+            "finding_text": finding_text,
+            "shown": shown,
+            "total": sum(len(fs) for _, _, fs in groups),
+            "from_id": from_id,
+        },
         status_code=422 if errors else 200,
     )
 
@@ -52,6 +87,7 @@ def clinician_form(
     ckb: KBDep,
     store: StoreDep,
     from_id: Annotated[str | None, Query(alias="from", max_length=64)] = None,
+    find: Annotated[str, Query(max_length=100)] = "",
 ) -> Response:
     values: dict[str, str] = {}
     if from_id:
@@ -65,7 +101,7 @@ def clinician_form(
         values["text"] = case.get("text") or ""
         for fid, v in (case.get("findings") or {}).items():
             values[f"findings.{fid}"] = (PRESENT if v else ABSENT) if isinstance(v, bool) else f"{v:g}"
-    return _form_page(request, templates, ckb, values, [])
+    return _form_page(request, templates, ckb, values, [], find=find, from_id=from_id)
 
 
 def case_from_form(form: Any, ckb: CompiledKB) -> tuple[dict[str, Any], dict[str, str], list[InvalidCase]]:
