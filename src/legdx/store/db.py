@@ -7,6 +7,7 @@ connection), brings the schema to the newest Alembic revision, and returns a :cl
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -25,7 +26,7 @@ from legdx.errors import StoreError
 __all__ = ["Store", "make_engine", "migrate", "open_store", "schema_revision"]
 
 log = logging.getLogger(__name__)
-HEAD = "0002"  # the newest revision in migrations/versions (a test checks they agree)
+HEAD = "0003"  # the newest revision in migrations/versions (a test checks they agree)
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -37,6 +38,29 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
         cur.execute("PRAGMA synchronous=FULL")  # with WAL: a committed assessment survives a power cut
     finally:
         cur.close()
+
+
+def _create_private(path: Path) -> None:
+    """Create the SQLite file (and any missing folder) readable by its owner only.
+
+    SQLite gives its -wal and -shm files the mode of the database file, so 0600 here covers them.
+    A file or folder that already exists is tightened only when it is ours and is the database
+    itself or a folder legdx created; a shared parent such as /tmp is never touched.
+    """
+    missing = [p for p in (path.parent, *path.parent.parents) if not p.exists()]
+    for folder in reversed(missing):
+        folder.mkdir(mode=0o700, exist_ok=True)
+    if not path.exists():
+        fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
+        os.close(fd)
+    for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        try:
+            st = p.stat()
+        except FileNotFoundError:
+            continue
+        if st.st_mode & 0o077 and st.st_uid == os.getuid():
+            log.warning("database file was readable by other users; made it owner-only (0600)")
+            p.chmod(0o600)
 
 
 def make_engine(url: str) -> Engine:
@@ -55,7 +79,7 @@ def make_engine(url: str) -> Engine:
         if database in ("", ":memory:"):
             engine = create_engine(url, connect_args={"check_same_thread": False}, poolclass=StaticPool)
         else:
-            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            _create_private(Path(database).expanduser())
             engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
