@@ -64,6 +64,7 @@ def _start(db_url: str, tmp: Path, name: str):
         "LEGDX_DATABASE_URL": db_url,
         "LEGDX_ENVIRONMENT": "test",
         "LEGDX_DATA_DIR": str(tmp),
+        "LEGDX_RATE_LIMIT": "off",  # the suite posts hundreds of cases; tests/web/test_hardening.py tests the limit
         "PYTHONWARNINGS": "ignore",
     }
     log = tmp / f"{name}.log"
