@@ -168,29 +168,61 @@ def _allowed_methods(request: Request) -> list[str]:
     return sorted(methods)
 
 
+def _questions(ckb: CompiledKB) -> dict[str, tuple[str, tuple[str, ...]]]:
+    """Every question the interview can ask: id -> (kind, finding ids)."""
+    from legdx.interview import DEMOGRAPHICS, RED_FLAG_SCREEN, _screen_findings, _units
+
+    questions: dict[str, tuple[str, tuple[str, ...]]] = {
+        DEMOGRAPHICS: ("demographics", ()),
+        RED_FLAG_SCREEN: ("screen", _screen_findings(ckb)),
+    }
+    questions |= {u.id: (str(u.kind), u.findings) for u in _units(ckb)}
+    return questions
+
+
+# Answers the middleware or the server itself can give to any write, beside each route's own.
+WRITE_ERRORS = {
+    "403": "A form or request from another site (Origin check)",
+    "408": "The body was not received in time",
+    "413": "Request body too large",
+    "415": "The body is not `application/json`",
+    "429": "Too many requests from this client; see `Retry-After`",
+}
+
+
 def _custom_openapi(app: FastAPI, ckb: CompiledKB, settings: Settings) -> None:
     from fastapi.openapi.utils import get_openapi
 
-    from legdx.web.schemas import CaseIn, findings_json_schema
+    from legdx.web.schemas import case_json_schema, interview_json_schema, interview_state_json_schema
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema:
             return app.openapi_schema
         schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
-        case_schema = CaseIn.model_json_schema(ref_template="#/components/schemas/{model}")
-        case_schema["properties"]["findings"] = findings_json_schema(ckb.kb)
         components = schema.setdefault("components", {}).setdefault("schemas", {})
-        components["CaseIn"] = case_schema
-        # every 422 in this API has the ErrorOut shape (one-line detail), not FastAPI's default list
+        questions = _questions(ckb)
+        components["CaseIn"] = case_json_schema(ckb.kb)
+        components["InterviewStateIn"] = interview_state_json_schema(ckb.kb, list(questions))
+        components["InterviewIn"] = interview_json_schema(ckb.kb, questions)
+        components.pop("InterviewAnswerIn", None)
+        # every error in this API has the ErrorOut shape (one-line detail), not FastAPI's default list
         error_ref = {"$ref": "#/components/schemas/ErrorOut"}
+
+        def error(description: str) -> dict[str, Any]:
+            return {"description": description, "content": {"application/json": {"schema": error_ref}}}
+
         for operations in schema.get("paths", {}).values():
-            for op in operations.values():
-                resp = op.get("responses", {}).get("422")
-                if resp is not None:
-                    op["responses"]["422"] = {
-                        "description": "Bad input: `detail` names the field and the problem",
-                        "content": {"application/json": {"schema": error_ref}},
-                    }
+            for method, op in operations.items():
+                responses = op.setdefault("responses", {})
+                if "422" in responses:
+                    responses["422"] = error("Bad input: `detail` names the field and the problem")
+                responses.setdefault("400", error("The Host header is not one this server answers to"))
+                if method == "post":
+                    for code, description in WRITE_ERRORS.items():
+                        responses.setdefault(code, error(description))
+                for param in op.get("parameters", []):
+                    if param.get("name") == "limit" and param.get("in") == "query":
+                        param["schema"]["maximum"] = settings.list_limit_max  # the server's real cap
         components.pop("HTTPValidationError", None)
         components.pop("ValidationError", None)
         app.openapi_schema = schema

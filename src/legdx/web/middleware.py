@@ -339,6 +339,14 @@ _JSON_TYPE = re.compile(r"^application/json\s*(;\s*charset=\"?utf-8\"?\s*)?$", r
 _FORM_TYPE = re.compile(r"^application/x-www-form-urlencoded\s*(;.*)?$", re.IGNORECASE)
 
 
+def _has_route(scope: Scope) -> bool:
+    """Whether a route serves this method at this path (Starlette's own matching)."""
+    from starlette.routing import Match
+
+    router = getattr(scope.get("app"), "router", None)
+    return any(route.matches(scope)[0] is Match.FULL for route in getattr(router, "routes", ()))
+
+
 def _same_origin(scope: Scope, origin: str) -> bool:
     host = _header(scope, b"host")
     return host is not None and origin.lower() == f"{scope.get('scheme', 'http')}://{host}".lower()
@@ -371,6 +379,9 @@ class GuardMiddleware:
                     title="Please slow down", headers=[(b"retry-after", str(wait).encode())],
                 )  # fmt: skip
                 return
+        if not _has_route(scope):
+            await self.app(scope, receive, send)  # no such route: let the router answer 404 / 405
+            return
         origin = _header(scope, b"origin")
         fetch_site = _header(scope, b"sec-fetch-site")
         if (origin is not None and not _same_origin(scope, origin)) or (

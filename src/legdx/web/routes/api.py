@@ -35,7 +35,7 @@ from legdx.web.service import assess_data, public_dict, store_assessment
 router = APIRouter(prefix="/api/v1", tags=["assessments"])
 
 ERRORS: dict[int | str, dict[str, Any]] = {
-    400: {"model": ErrorOut, "description": "Malformed request"},
+    409: {"model": ErrorOut, "description": "The Idempotency-Key was first used with a different case"},
     413: {"model": ErrorOut, "description": "Request body too large"},
     422: {"model": ErrorOut, "description": "Bad input: `detail` names the field and the problem"},
     503: {"model": ErrorOut, "description": "Storage or the free-text reader is unavailable"},
