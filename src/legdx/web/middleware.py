@@ -401,7 +401,7 @@ class GuardMiddleware:
                     scope, send, 415, field="content-type", problem=f"expected application/json, got {shown!r}"
                 )
                 return
-        elif not _FORM_TYPE.match(ctype):
+        elif ctype and not _FORM_TYPE.match(ctype):  # pages parse forms only (no multipart uploads)
             await send_error(
                 scope, send, 415, field="content-type",
                 problem="expected a form (application/x-www-form-urlencoded)",
