@@ -35,10 +35,10 @@ def _json_error(r: httpx.Response, status: int, field: str) -> None:
 @pytest.mark.parametrize(
     ("path", "raw", "field"),
     [
-        ("/api/v1/assessments", '{"age": %s}' % HUGE, "age"),
-        ("/api/v1/assessments", '{"findings": {"abi": -%s}}' % HUGE, "findings.abi"),
+        ("/api/v1/assessments", '{"age": HUGE}'.replace("HUGE", HUGE), "age"),
+        ("/api/v1/assessments", '{"findings": {"abi": -HUGE}}'.replace("HUGE", HUGE), "findings.abi"),
         ("/api/v1/assessments", '{"findings": {"\\ud800": true}}', "findings.\\ud800"),
-        ("/api/v1/interview/next", '{"state": {"age": %s}}' % HUGE, "body"),
+        ("/api/v1/interview/next", '{"state": {"age": HUGE}}'.replace("HUGE", HUGE), "body"),
         ("/api/v1/interview/next", '{"state": {"answers": {"\\udfff": true}}}', "findings.\\udfff"),
     ],
 )
@@ -56,10 +56,14 @@ def test_json_inputs_that_crashed_are_422_naming_the_field(http, live_server, pa
         ("/clinician", {"age": HUGE}, "age: a 5000-digit number is outside 0-120 years"),
         ("/interview/confirm", {"text": "t", "age": "²"}, "Please give your age as a whole number"),
         ("/interview/confirm", {"text": "t", "age": HUGE}, "a 5000-digit number is outside 0-120 years"),
-        ("/interview/step", {"state": '{"v":1,"base":{"age":%s},"steps":[]}' % HUGE}, "state: is not valid JSON"),
         (
             "/interview/step",
-            {"state": '{"v":1,"base":{},"steps":[["demographics",{"age":%s}]]}' % HUGE},
+            {"state": '{"v":1,"base":{"age":HUGE},"steps":[]}'.replace("HUGE", HUGE)},
+            "state: is not valid JSON",
+        ),
+        (
+            "/interview/step",
+            {"state": '{"v":1,"base":{},"steps":[["demographics",{"age":HUGE}]]}'.replace("HUGE", HUGE)},
             "state: is not valid JSON",
         ),
     ],
@@ -86,8 +90,14 @@ def test_demographics_question_refuses_a_non_ascii_digit(http):
 
 
 def test_every_error_carries_the_security_headers(http, live_server):
-    _json_error(http.post("/api/v1/assessments", content=b"x" * 300_000, headers={"content-type": "application/json"}), 413, "body")  # noqa: E501
-    _json_error(http.post("/api/v1/assessments", content=b"{}", headers={"content-type": "text/plain"}), 415, "content-type")  # noqa: E501
+    _json_error(
+        http.post("/api/v1/assessments", content=b"x" * 300_000, headers={"content-type": "application/json"}),
+        413,
+        "body",
+    )  # noqa: E501
+    _json_error(
+        http.post("/api/v1/assessments", content=b"{}", headers={"content-type": "text/plain"}), 415, "content-type"
+    )  # noqa: E501
     bad_host = httpx.get(live_server.base_url + "/api/v1/findings", headers={"host": "evil.example"})
     assert bad_host.status_code == 400
     _secure(bad_host)
@@ -159,7 +169,9 @@ def test_api_refuses_cross_site_and_non_json_bodies(http, live_server):
         _json_error(r, 415, "content-type")
     assert http.post("/clinician", json={"age": 50}).status_code == 415  # pages take forms only
     assert live_server.count() == before
-    ok = http.post("/api/v1/assessments", content=json.dumps(CASE), headers={"content-type": "application/json; charset=utf-8"})  # noqa: E501
+    ok = http.post(
+        "/api/v1/assessments", content=json.dumps(CASE), headers={"content-type": "application/json; charset=utf-8"}
+    )  # noqa: E501
     assert ok.status_code == 201
 
 
@@ -239,7 +251,9 @@ def test_reads_creates_and_lists_are_audited_without_contents(http, live_server,
 @pytest.fixture(scope="module")
 def limited_server(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("limited")
-    proc, server = start_server(f"sqlite:///{tmp / 'legdx.db'}", tmp, "uvicorn-limited", {"LEGDX_RATE_LIMIT": "4/minute"})
+    proc, server = start_server(
+        f"sqlite:///{tmp / 'legdx.db'}", tmp, "uvicorn-limited", {"LEGDX_RATE_LIMIT": "4/minute"}
+    )
     try:
         yield server
     finally:
