@@ -16,7 +16,14 @@ def test_migrations_create_the_schema_and_are_idempotent(db_url):
         migrate(engine)  # running again at the next start is harmless
         assert schema_revision(engine) == HEAD
         tables = set(inspect(engine).get_table_names())
-        assert {"assessments", "api_keys", "condition_docs", "alembic_version"} <= tables
+        assert {
+            "assessments",
+            "api_keys",
+            "condition_docs",
+            "audit_events",
+            "idempotency_keys",
+            "alembic_version",
+        } <= tables
         cols = {c["name"] for c in inspect(engine).get_columns("assessments")}
         assert {"id", "created_at", "kb_version", "case", "result", "channel", "triage_level"} <= cols
     finally:
