@@ -154,8 +154,20 @@ def test_forms_refuse_cross_site_posts(http, live_server, path, data):
     assert http.post(path, data=data, headers={"origin": "null"}).status_code == 403
     assert http.post(path, data=data, headers={"sec-fetch-site": "cross-site"}).status_code == 403
     assert live_server.count() == before
+    assert (
+        http.post(path, data=data, headers={"origin": live_server.base_url, "sec-fetch-site": "cross-site"}).status_code
+        == 403
+    )
     same = http.post(path, data=data, headers={"origin": live_server.base_url, "sec-fetch-site": "same-origin"})
     assert same.status_code in (200, 303)
+    assert http.post(path, data=data, headers={"origin": live_server.base_url}).status_code in (200, 303)
+    # Sec-Fetch-Site decides when present (a page cannot set it), whatever Origin says
+    assert http.post(path, data=data, headers={"origin": "null", "sec-fetch-site": "same-origin"}).status_code in (
+        200,
+        303,
+    )
+    r = http.get("/")
+    assert r.headers["referrer-policy"] == "same-origin"  # so browsers send our real Origin on our forms
 
 
 def test_api_refuses_cross_site_and_non_json_bodies(http, live_server):

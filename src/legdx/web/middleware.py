@@ -148,7 +148,7 @@ async def _resolve_api_key(scope: Scope) -> None:
 
 
 class SecurityHeadersMiddleware:
-    """CSP (no inline script or style), nosniff, no framing, no referrer, and ``no-store`` on
+    """CSP (no inline script or style), nosniff, no framing, no referrer to other sites, ``no-store`` on
     everything but the static files: pages and answers carry health data and must not be kept
     in a browser or proxy cache."""
 
@@ -169,7 +169,9 @@ class SecurityHeadersMiddleware:
                     (b"content-security-policy", CSP.encode()),
                     (b"x-content-type-options", b"nosniff"),
                     (b"x-frame-options", b"DENY"),
-                    (b"referrer-policy", b"no-referrer"),
+                    # same-origin, not no-referrer: with no-referrer browsers send "Origin: null" on
+                    # our own form posts, which the CSRF check must refuse; other sites still get nothing
+                    (b"referrer-policy", b"same-origin"),
                     (b"cross-origin-opener-policy", b"same-origin"),
                     (b"cross-origin-resource-policy", b"same-origin"),
                     (b"permissions-policy", b"camera=(), microphone=(), geolocation=(), interest-cohort=()"),
@@ -355,10 +357,13 @@ def _same_origin(scope: Scope, origin: str) -> bool:
 class GuardMiddleware:
     """Checks on every write (POST): rate limit, then origin, then content type.
 
-    CSRF: a browser sends ``Origin`` with every POST (and ``Sec-Fetch-Site`` since 2020), so a
-    form posted from another site is refused with 403 whatever it carries. A request with neither
-    header comes from a program, not a browser a third party could steer, and passes. This needs
-    no token, so the forms keep working without JavaScript.
+    CSRF: a browser sends ``Sec-Fetch-Site`` with every request (Chromium and Firefox since 2020,
+    Safari since 2023) and ``Origin`` with every POST, so a form posted from another site is
+    refused with 403 whatever it carries. ``Sec-Fetch-Site`` decides when present, since a page
+    cannot set it; otherwise ``Origin`` must be this site (the ``same-origin`` referrer policy
+    keeps browsers from sending ``Origin: null`` for our own forms). A request with neither header
+    comes from a program, not a browser a third party could steer, and passes. No token is
+    needed, so the forms keep working without JavaScript.
     """
 
     def __init__(self, app: ASGIApp, *, limiter: RateLimiter) -> None:
@@ -384,9 +389,11 @@ class GuardMiddleware:
             return
         origin = _header(scope, b"origin")
         fetch_site = _header(scope, b"sec-fetch-site")
-        if (origin is not None and not _same_origin(scope, origin)) or (
-            origin is None and fetch_site not in (None, "same-origin", "none")
-        ):
+        if fetch_site is not None:  # set by the browser itself; a page cannot forge it
+            cross_site = fetch_site not in ("same-origin", "none")
+        else:  # older browsers: Origin ("null" from sandboxed frames and privacy redirects is refused)
+            cross_site = origin is not None and not _same_origin(scope, origin)
+        if cross_site:
             await send_error(
                 scope, send, 403, field="origin",
                 problem="a form posted from another site is refused; please use this site's own pages",
