@@ -59,6 +59,7 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys_and_full_sync(tmp_path):
             assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
             assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
             assert conn.execute(text("PRAGMA synchronous")).scalar() == 2  # FULL
+            assert conn.execute(text("PRAGMA secure_delete")).scalar() == 1
     finally:
         store.dispose()
 

@@ -36,6 +36,7 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
         cur.execute("PRAGMA journal_mode=WAL")
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute("PRAGMA synchronous=FULL")  # with WAL: a committed assessment survives a power cut
+        cur.execute("PRAGMA secure_delete=ON")  # a purged record is overwritten, not left in free pages
     finally:
         cur.close()
 
