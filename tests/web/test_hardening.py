@@ -187,6 +187,13 @@ def test_api_refuses_cross_site_and_non_json_bodies(http, live_server):
     assert ok.status_code == 201
 
 
+def test_a_query_parameter_given_twice_is_refused(http, api_key):
+    r = http.get("/api/v1/assessments?offset=true&offset=0&limit=1", headers={"X-API-Key": api_key})
+    _json_error(r, 422, "offset")
+    assert r.json()["detail"] == "offset: is given more than once"
+    assert http.get("/conditions?q=a&q=b").status_code == 422
+
+
 def test_unknown_methods_still_get_405(http):
     r = http.request("TRACE", "/api/v1/findings")
     assert r.status_code == 405 and r.json()["detail"]

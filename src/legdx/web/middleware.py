@@ -10,9 +10,9 @@ From the outside in (``create_app`` adds them in this order):
   and lets a client that hangs up go quietly.
 - Trusted hosts (Starlette), then :class:`BodyLimitMiddleware` (413 over the size, 408 for a body
   that trickles in slower than ``body_timeout``).
-- :class:`GuardMiddleware` on writes: the Origin check that stops cross-site form posts (CSRF),
-  the content type (JSON API: ``application/json`` only, 415 otherwise), and the rate limit (429
-  with ``Retry-After``).
+- :class:`GuardMiddleware`: a query parameter given twice is refused (422); on writes, the rate
+  limit (429 with ``Retry-After``), the Origin check that stops cross-site form posts (CSRF), and
+  the content type (JSON API: ``application/json`` only, 415 otherwise).
 - :class:`AuditMiddleware` records who created, read or listed which record before it is sent.
 """
 
@@ -26,7 +26,7 @@ import re
 import time
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, parse_qsl
 
 import anyio
 from starlette.requests import ClientDisconnect
@@ -341,6 +341,16 @@ _JSON_TYPE = re.compile(r"^application/json\s*(;\s*charset=\"?utf-8\"?\s*)?$", r
 _FORM_TYPE = re.compile(r"^application/x-www-form-urlencoded\s*(;.*)?$", re.IGNORECASE)
 
 
+def _repeated_query_name(scope: Scope) -> str | None:
+    seen: set[str] = set()
+    query: bytes = scope.get("query_string", b"")
+    for name, _ in parse_qsl(query.decode("latin-1"), keep_blank_values=True):
+        if name in seen:
+            return name[:40].encode("unicode_escape").decode("ascii")
+        seen.add(name)
+    return None
+
+
 def _has_route(scope: Scope) -> bool:
     """Whether a route serves this method at this path (Starlette's own matching)."""
     from starlette.routing import Match
@@ -371,7 +381,15 @@ class GuardMiddleware:
         self.limiter = limiter
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope.get("method") in SAFE_METHODS:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        repeated = _repeated_query_name(scope)
+        if repeated is not None:
+            # Every parameter here is a single value; Starlette would silently keep the last one.
+            await send_error(scope, send, 422, field=repeated, problem="is given more than once")
+            return
+        if scope.get("method") in SAFE_METHODS:
             await self.app(scope, receive, send)
             return
         if not self.limiter.off:
