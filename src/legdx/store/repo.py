@@ -70,12 +70,15 @@ def save_assessment(
     commit: bool = True,
     idempotency_key: str | None = None,
     request_hash: str = "",
+    audit_actor: str | None = None,
+    audit_route: str = "",
 ) -> AssessmentRecord:
     """Insert one assessment and (by default) commit it before returning.
 
     With ``idempotency_key`` the key is stored in the same transaction as the record, so after a
     crash either both are on disk or neither is. When a concurrent request with the same key won
-    the race, its record is returned instead of storing a second one.
+    the race, its record is returned instead of storing a second one. With ``audit_actor`` the
+    ``create`` audit event goes into the same transaction too (one commit, one fsync, not two).
 
     Raises:
         IdempotencyKeyReused: the key was first used with a different request (``request_hash``).
@@ -105,6 +108,16 @@ def save_assessment(
                     request_hash=request_hash,
                     assessment_id=record.id,
                     created_at=record.created_at,
+                )
+            )
+        if audit_actor is not None:
+            session.add(
+                AuditEvent(
+                    at=record.created_at,
+                    action="create",
+                    actor=audit_actor[:80],
+                    record_id=record.id,
+                    route=audit_route,
                 )
             )
         if commit:

@@ -34,6 +34,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 __all__ = [
     "CSP",
+    "AUDITED",
     "AuditMiddleware",
     "BodyLimitMiddleware",
     "GuardMiddleware",
@@ -52,6 +53,7 @@ log = logging.getLogger(__name__)
 access_log = logging.getLogger("legdx.access")
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 API_KEY_HEADER = b"x-api-key"
+AUDITED = "legdx.audited"  # set in the scope by a route that wrote its audit event itself
 
 
 def _is_api(scope: Scope) -> bool:
@@ -466,7 +468,7 @@ class AuditMiddleware:
         if method == "POST" and status in (201, 303):
             headers = dict((bytes(k).lower(), bytes(v)) for k, v in message.get("headers", []))
             match = _CREATED.match(headers.get(b"location", b"").decode("latin-1"))
-            if match:
+            if match and not scope.get(AUDITED):
                 replay = headers.get(b"idempotent-replayed") == b"true"
                 return ("read" if replay else "create"), match.group(1)
         return None

@@ -26,9 +26,16 @@ def assess_data(data: Any, ckb: CompiledKB) -> Assessment:
 
 
 def store_assessment(
-    store: Store, assessment: Assessment, *, channel: str, idempotency_key: str | None = None, request_hash: str = ""
+    store: Store,
+    assessment: Assessment,
+    *,
+    channel: str,
+    idempotency_key: str | None = None,
+    request_hash: str = "",
+    audit: tuple[str, str] | None = None,
 ) -> AssessmentRecord:
-    """Store an assessment and commit durably before returning (with its idempotency key, if any)."""
+    """Store an assessment and commit durably before returning, with its idempotency key and its
+    ``create`` audit event (``audit`` = (actor, route)) in the same transaction when given."""
     result = assessment_dict(assessment)
     with store.session() as s:
         return save_assessment(
@@ -40,6 +47,8 @@ def store_assessment(
             channel=channel,
             idempotency_key=idempotency_key,
             request_hash=request_hash,
+            audit_actor=None if audit is None else audit[0],
+            audit_route="" if audit is None else audit[1],
         )
 
 

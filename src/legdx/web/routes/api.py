@@ -22,6 +22,7 @@ from legdx.store.repo import (
     list_assessments,
 )
 from legdx.web.deps import ApiKeyDep, KBDep, SettingsDep, StoreDep
+from legdx.web.middleware import AUDITED, client_actor
 from legdx.web.schemas import (
     AssessmentList,
     AssessmentPublic,
@@ -86,8 +87,14 @@ async def create_assessment(
                 return public_dict(earlier), True
         assessment = assess_data(data, ckb)
         record = store_assessment(
-            store, assessment, channel="api", idempotency_key=idempotency_key, request_hash=request_hash
+            store,
+            assessment,
+            channel="api",
+            idempotency_key=idempotency_key,
+            request_hash=request_hash,
+            audit=(client_actor(request.scope), "/api/v1/assessments"),
         )
+        request.scope[AUDITED] = True  # the create event is in the record's own transaction
         return public_dict(record), False
 
     try:
