@@ -325,3 +325,84 @@ def test_default_limit_lets_a_person_finish_an_interview():
 def test_ids_in_the_location_header_look_like_ids(http):
     r = http.post("/api/v1/assessments", json=CASE)
     assert re.fullmatch(r"/api/v1/assessments/[A-Za-z0-9_-]{32}", r.headers["location"])
+
+
+# ---------------------------------------------------------------- the schema and the server agree
+
+
+@pytest.fixture(scope="module")
+def spec(live_server):
+    return httpx.get(live_server.base_url + "/openapi.json").json()
+
+
+def _validator(spec, name):
+    import jsonschema_rs  # schemathesis's own validator (dev extra)
+
+    return jsonschema_rs.Draft202012Validator(
+        {"$ref": f"#/components/schemas/{name}", "components": spec["components"]}
+    )
+
+
+def test_every_request_of_a_real_interview_fits_the_published_schema(http, spec):
+    """The interview schema lists its questions from the interview module; a drift would show here."""
+    check = _validator(spec, "InterviewIn")
+    body: dict = {}
+    for _ in range(40):
+        errors = [str(e) for e in check.iter_errors(body)]
+        assert not errors, (body, errors[:3])
+        out = http.post("/api/v1/interview/next", json=body).json()
+        if out["done"]:
+            break
+        q = out["question"]
+        kind = q["kind"]
+        if kind == "demographics":
+            response = {"age": 34, "sex": "female"}
+        elif kind in ("screen", "items"):
+            response = {i["finding"]: i["finding"] == "pregnant" or None for i in q["items"]}
+        elif kind == "numbers":
+            response = {i["finding"]: None for i in q["items"]}
+        else:
+            response = None
+        body = {"state": out["state"], "answer": {"question": q["id"], "response": response}}
+    assert out["done"]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"state": {"sex": "male", "answers": {"pregnant": True}}},
+        {"state": {"answers": {"pregnant": True}}, "answer": {"question": "demographics", "response": {"sex": "male"}}},
+        {"state": {"asked": ["demographics"]}, "answer": {"question": "demographics", "response": {}}},
+        {"state": {"asked": ["no_such_question"]}},
+        {"state": {"answers": {"age_years": 40}}},
+        {"answer": {"question": "red_flag_screen", "response": {"fever": "yes"}}},
+    ],
+)
+def test_the_schema_and_the_server_refuse_the_same_interview_requests(http, spec, body):
+    assert not _validator(spec, "InterviewIn").is_valid(body)
+    assert http.post("/api/v1/interview/next", json=body).status_code == 422
+
+
+@pytest.mark.parametrize(
+    ("body", "valid"),
+    [
+        ({"sex": "male", "findings": {"pregnant": True}}, False),
+        ({"sex": "female", "findings": {"pregnant": True}}, True),
+        ({}, False),
+        ({"findings": {}}, False),
+        ({"text": "  \n "}, False),
+        ({"text": "calf \x07 pain"}, False),
+        ({"text": "calf pain\twhen walking\n"}, True),
+        ({"age": 40}, True),
+    ],
+)
+def test_the_schema_and_the_server_agree_on_cases(http, spec, body, valid):
+    assert _validator(spec, "CaseIn").is_valid(body) is valid
+    assert (http.post("/api/v1/assessments", json=body).status_code == 201) is valid
+
+
+def test_the_documented_list_limit_is_the_real_cap(http, spec, api_key):
+    params = spec["paths"]["/api/v1/assessments"]["get"]["parameters"]
+    cap = next(p for p in params if p["name"] == "limit")["schema"]["maximum"]
+    assert http.get("/api/v1/assessments", params={"limit": cap}, headers={"X-API-Key": api_key}).status_code == 200
+    assert http.get("/api/v1/assessments", params={"limit": cap + 1}, headers={"X-API-Key": api_key}).status_code == 422
