@@ -21,7 +21,7 @@ def purge(store: Store, *, retention_days: int, audit_retention_days: int, actor
     if retention_days < 1 or audit_retention_days < 1:
         raise ValueError("retention periods must be at least one day")
     now = utcnow()
-    with store.session() as s:
+    with store.session(write=True) as s:
         return purge_expired(
             s,
             records_before=now - timedelta(days=retention_days),

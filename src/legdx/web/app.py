@@ -306,7 +306,7 @@ def create_app(settings: Settings | None = None, ckb: CompiledKB | None = None) 
         from legdx.store.repo import record_audit
 
         store: Store = app.state.store
-        with store.session() as s:
+        with store.session(write=True) as s:
             record_audit(s, **event)
 
     # Added innermost first: the last one added sees the request first (see web/middleware.py).

@@ -37,7 +37,7 @@ def store_assessment(
     """Store an assessment and commit durably before returning, with its idempotency key and its
     ``create`` audit event (``audit`` = (actor, route)) in the same transaction when given."""
     result = assessment_dict(assessment)
-    with store.session() as s:
+    with store.session(write=True) as s:
         return save_assessment(
             s,
             case=result["case"],
