@@ -322,6 +322,18 @@ def test_default_limit_lets_a_person_finish_an_interview():
     assert RateLimiter("off").off
 
 
+def test_ipv6_clients_are_limited_by_their_64():
+    from legdx.web.middleware import _limit_key
+
+    def key(ip, **extra):
+        return _limit_key({"client": (ip, 1234), **extra})
+
+    assert key("2001:db8:1:2::1") == key("2001:db8:1:2:ffff::9") == "address:2001:db8:1:2::/64"
+    assert key("2001:db8:1:3::1") != key("2001:db8:1:2::1")
+    assert key("127.0.0.1") == "address:127.0.0.1"
+    assert key("127.0.0.1", **{"legdx.api_key_id": 7}) == "api_key:7"
+
+
 def test_ids_in_the_location_header_look_like_ids(http):
     r = http.post("/api/v1/assessments", json=CASE)
     assert re.fullmatch(r"/api/v1/assessments/[A-Za-z0-9_-]{32}", r.headers["location"])

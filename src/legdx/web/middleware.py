@@ -19,6 +19,7 @@ From the outside in (``create_app`` adds them in this order):
 from __future__ import annotations
 
 import html
+import ipaddress
 import json
 import logging
 import math
@@ -279,8 +280,12 @@ class BodyLimitMiddleware:
         started = False
         deadline = time.monotonic() + self.timeout
 
+        complete = False
+
         async def limited_receive() -> Message:
-            nonlocal seen
+            nonlocal seen, complete
+            if complete:  # later receives only wait for a disconnect: no deadline for those
+                return await receive()
             try:
                 with anyio.fail_after(max(0.0, deadline - time.monotonic())):
                     message = await receive()
@@ -290,6 +295,7 @@ class BodyLimitMiddleware:
                 seen += len(message.get("body", b""))
                 if seen > self.limit:
                     raise _TooLarge
+                complete = not message.get("more_body", False)
             return message
 
         async def tracking_send(message: Message) -> None:
@@ -361,6 +367,19 @@ def _has_route(scope: Scope) -> bool:
     return any(route.matches(scope)[0] is Match.FULL for route in getattr(router, "routes", ()))
 
 
+def _limit_key(scope: Scope) -> str:
+    """Who the rate limit counts: the API key, else the address; an IPv6 address by its /64,
+    since one host is usually given a whole /64 and could otherwise change address at will."""
+    actor = client_actor(scope)
+    if actor.startswith("address:") and ":" in actor[8:]:
+        try:
+            network = ipaddress.IPv6Network(f"{actor[8:]}/64", strict=False)
+        except ValueError:
+            return actor
+        return f"address:{network}"
+    return actor
+
+
 def _same_origin(scope: Scope, origin: str) -> bool:
     host = _header(scope, b"host")
     return host is not None and origin.lower() == f"{scope.get('scheme', 'http')}://{host}".lower()
@@ -396,7 +415,7 @@ class GuardMiddleware:
             return
         if not self.limiter.off:
             await _resolve_api_key(scope)
-            allowed, wait, item = self.limiter.hit(client_actor(scope))
+            allowed, wait, item = self.limiter.hit(_limit_key(scope))
             if not allowed:
                 await send_error(
                     scope, send, 429, field="rate_limit",
