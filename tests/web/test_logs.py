@@ -142,26 +142,36 @@ def test_logs_hold_no_record_ids_and_nothing_typed(served, tmp_path):
     assert len(text.splitlines()) < 80
 
 
-def test_purge_by_hand_deletes_old_records_and_audits_it(tmp_path):
+def _record(store, *, days_old: int):
+    """A stored assessment made to look ``days_old`` days old."""
     from datetime import timedelta
 
-    from sqlalchemy import select, update
+    from sqlalchemy import update
+
+    from legdx.store.repo import save_assessment
+    from legdx.store.tables import AssessmentRecord, utcnow
+
+    with store.session() as s:
+        rec = save_assessment(s, case={"age": 1}, result={"triage": {"level": "routine"}}, kb_version="x")
+        s.execute(
+            update(AssessmentRecord)
+            .where(AssessmentRecord.id == rec.id)
+            .values(created_at=utcnow() - timedelta(days=days_old))
+        )
+        s.commit()
+    return rec
+
+
+def test_purge_by_hand_deletes_old_records_and_audits_it(tmp_path):
+    from sqlalchemy import select
 
     from legdx.store import open_store
-    from legdx.store.repo import count_assessments, save_assessment
-    from legdx.store.tables import AssessmentRecord, AuditEvent, utcnow
+    from legdx.store.repo import count_assessments
+    from legdx.store.tables import AssessmentRecord, AuditEvent
 
     url = f"sqlite:///{tmp_path / 'legdx.db'}"
     store = open_store(url)
-    with store.session() as s:
-        old = save_assessment(s, case={"age": 1}, result={"triage": {"level": "routine"}}, kb_version="x")
-        new = save_assessment(s, case={"age": 2}, result={"triage": {"level": "routine"}}, kb_version="x")
-        s.execute(
-            update(AssessmentRecord)
-            .where(AssessmentRecord.id == old.id)
-            .values(created_at=utcnow() - timedelta(days=40))
-        )
-        s.commit()
+    old, new = _record(store, days_old=40), _record(store, days_old=0)
     env = {**os.environ, "LEGDX_DATABASE_URL": url, "PYTHONWARNINGS": "ignore"}
     out = subprocess.run(
         [sys.executable, "-m", "legdx", "purge", "--days", "30"], capture_output=True, text=True, env=env, cwd=REPO
@@ -180,27 +190,16 @@ def test_purge_by_hand_deletes_old_records_and_audits_it(tmp_path):
 
 
 def test_the_app_purges_at_start(tmp_path):
-    from datetime import timedelta
-
     from fastapi.testclient import TestClient
-    from sqlalchemy import update
 
     from legdx.store import open_store
-    from legdx.store.repo import count_assessments, save_assessment
-    from legdx.store.tables import AssessmentRecord, utcnow
+    from legdx.store.repo import count_assessments
     from legdx.web.app import create_app
     from legdx.web.settings import Settings
 
     url = f"sqlite:///{tmp_path / 'legdx.db'}"
     store = open_store(url)
-    with store.session() as s:
-        old = save_assessment(s, case={"age": 1}, result={"triage": {"level": "routine"}}, kb_version="x")
-        s.execute(
-            update(AssessmentRecord)
-            .where(AssessmentRecord.id == old.id)
-            .values(created_at=utcnow() - timedelta(days=8))
-        )
-        s.commit()
+    _record(store, days_old=8)
     settings = Settings(database_url=url, warm_intake=False, retention_days=7, _env_file=None)
     with TestClient(create_app(settings)):
         pass
