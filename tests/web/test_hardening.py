@@ -290,6 +290,7 @@ def test_writes_over_the_limit_get_429_with_retry_after(limited_server):
         assert c.post("/api/v1/interview/next", json={}).status_code == 429  # the interview counts too
         page = c.post("/interview/describe", data={"action": "skip"})
         assert page.status_code == 429 and "Please slow down" in page.text and page.headers["retry-after"]
+        assert "go back with your browser and send the page again" in page.text  # plain words for a person
         assert c.get("/api/v1/findings").status_code == 200  # reads are not limited
         assert limited_server.count() == 4
         out = limited_server.cli("apikey", "create", "--name", "batch")

@@ -91,12 +91,15 @@ async def send_error(
     problem: str,
     title: str = "Something was not right",
     headers: list[tuple[bytes, bytes]] | None = None,
+    page_message: str | None = None,
 ) -> None:
-    """Answer with an error: contract JSON under ``/api/``, an HTML page elsewhere."""
+    """Answer with an error: contract JSON under ``/api/``, an HTML page elsewhere (with
+    ``page_message`` in plain words for a person, when given, instead of ``field: problem``)."""
     if _is_api(scope):
         body, ctype = error_body(field, problem), b"application/json"
     else:
-        body, ctype = _error_page(scope, status, title, f"{field}: {problem}" if field else problem), b"text/html"
+        message = page_message or (f"{field}: {problem}" if field else problem)
+        body, ctype = _error_page(scope, status, title, message), b"text/html"
     start_headers = [
         (b"content-type", ctype + (b"" if ctype == b"application/json" else b"; charset=utf-8")),
         (b"content-length", str(len(body)).encode()),
@@ -421,6 +424,8 @@ class GuardMiddleware:
                     scope, send, 429, field="rate_limit",
                     problem=f"more than {item} from this client; retry in {wait} s",
                     title="Please slow down", headers=[(b"retry-after", str(wait).encode())],
+                    page_message=f"Many answers came from this connection in a short time. Please wait {wait} "
+                    "seconds, then go back with your browser and send the page again; nothing is lost.",
                 )  # fmt: skip
                 return
         if not _has_route(scope):
@@ -436,7 +441,8 @@ class GuardMiddleware:
             await send_error(
                 scope, send, 403, field="origin",
                 problem="a form posted from another site is refused; please use this site's own pages",
-                title="Refused",
+                title="Refused", page_message="This was sent to legdx from another website, so it was not "
+                "used. Please open legdx yourself and fill in the page there.",
             )  # fmt: skip
             return
         ctype = (_header(scope, b"content-type") or "").strip()
