@@ -84,13 +84,35 @@ def test_bad_answers_are_rejected_and_change_nothing(ckb):
         ("abi", 7.0, "findings.abi"),
         ("abi", True, "answer"),
         ("no_such_question", True, "question"),
-        (DEMOGRAPHICS, {"age": 30}, "question"),
+        (DEMOGRAPHICS, {"age": 30, "height": 2}, "answer.height"),
+        (RED_FLAG_SCREEN, {"none": True, "cold_pale_leg": True}, "answer.none"),
         ("smoker", "often", "answer"),
     ]:
         with pytest.raises(InvalidCase) as exc:
             answer(state, qid, response, ckb)
         assert exc.value.field == field, (qid, exc.value)
     assert state.asked == (DEMOGRAPHICS,)
+
+
+def test_answering_again_replaces_the_earlier_answer_and_lists_the_question_once(ckb):
+    state = answer(_start(ckb, 50, "female"), "smoker", True, ckb)
+    again = answer(state, "smoker", False, ckb)
+    assert dict(again.answers)["smoker"] is False and dict(state.answers)["smoker"] is True
+    assert again.asked.count("smoker") == 1
+    older = answer(again, DEMOGRAPHICS, {"age": 70, "sex": "female"}, ckb)
+    assert older.age == 70 and older.asked.count(DEMOGRAPHICS) == 1
+
+
+def test_a_group_answered_out_of_turn_records_only_what_it_names(ckb):
+    state = answer(_start(ckb, 50, "male"), RED_FLAG_SCREEN, {"none": True}, ckb)
+    current = next_question(state, ckb)
+    assert current is not None and current.id != RED_FLAG_SCREEN
+    later = answer(state, RED_FLAG_SCREEN, {"cold_pale_leg": True}, ckb)  # a correction, out of turn
+    before, after = dict(state.answers), dict(later.answers)
+    assert after["cold_pale_leg"] is True
+    assert {f: v for f, v in after.items() if f != "cold_pale_leg"} == {
+        f: v for f, v in before.items() if f != "cold_pale_leg"
+    }
 
 
 def test_why_is_plain_words_and_names_the_conditions_it_separates(ckb):

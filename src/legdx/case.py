@@ -55,6 +55,7 @@ __all__ = [
     "decode_json",
     "finding_value_problem",
     "parse_case",
+    "read_age",
     "text_problem",
 ]
 
@@ -104,6 +105,15 @@ def _json_type(value: Any) -> str:
     return type(value).__name__
 
 
+def _key(value: Any) -> str:
+    """A key the client sent, fit to be quoted in a ``field: problem`` line: unprintable characters
+    (a lone surrogate, a control character) escaped, and cut short."""
+    text = str(value)
+    if not text.isprintable():
+        text = text.encode("unicode_escape").decode("ascii")
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
 def _shown(value: Any) -> str:
     text = repr(value)
     return text if len(text) <= 40 else text[:37] + "..."
@@ -123,6 +133,36 @@ def age_problem(value: Any) -> str | None:
     if not AGE_MIN <= value <= AGE_MAX:
         return f"{value:g} is outside {AGE_MIN}-{AGE_MAX} years"
     return None
+
+
+def read_age(raw: str) -> int | None:
+    """An age typed into a form field: None when blank, else a whole number of years in range.
+
+    Only ASCII digits count (``str.isdigit`` also accepts ``²``, which ``int`` refuses), and no
+    more than a few are converted: ``int`` refuses over 4,300 digits and is slow well before that.
+
+    >>> read_age(" 67 "), read_age("")
+    (67, None)
+    >>> read_age("1" * 5000)
+    Traceback (most recent call last):
+    ...
+    legdx.errors.InvalidCase: age: a 5000-digit number is outside 0-120 years
+
+    Raises:
+        InvalidCase: on field ``age``.
+    """
+    raw = raw.strip()
+    if not raw:
+        return None
+    if not (raw.isascii() and raw.isdigit()):
+        raise InvalidCase("age", f"expected a whole number of years, got {_shown(raw)}")
+    digits = raw.lstrip("0") or "0"
+    if len(digits) > 3:
+        raise InvalidCase("age", f"a {len(digits)}-digit number is outside {AGE_MIN}-{AGE_MAX} years")
+    age = int(digits)
+    if (problem := age_problem(age)) is not None:
+        raise InvalidCase("age", problem)
+    return age
 
 
 def text_problem(value: Any) -> str | None:
@@ -178,7 +218,7 @@ def case_problems(case: Case, kb: KnowledgeBase) -> list[Problem]:
         elif fid in case.findings:
             problems.append((f"unknown[{i}]", f"{fid!r} also has a value in findings"))
     for fid, value in case.findings.items():
-        field = f"findings.{fid}"
+        field = f"findings.{_key(fid)}"
         finding = kb.findings.get(fid)
         if finding is None:
             problems.append((field, "unknown finding id (see `legdx kb export --json` for the list)"))
@@ -204,12 +244,15 @@ def _raise(problems: list[Problem], kb: KnowledgeBase | None) -> None:
     raise (UnknownFinding if unknown else InvalidCase).of(problems)
 
 
-def parse_case(data: Any, kb: KnowledgeBase | None = None) -> Case:
+def parse_case(data: Any, kb: KnowledgeBase | None = None, *, require_content: bool = False) -> Case:
     """Validate raw JSON-like data into a :class:`Case`, reporting every problem at once.
 
     Args:
         data: the decoded JSON (a dict with ``age``, ``sex``, ``findings``, ``text``).
         kb: when given, the case is also checked against it (:func:`case_problems`).
+        require_content: refuse a case with no finding, no text, no age and no sex. The doors
+            that store a case set it (an empty case says nothing and would only fill the store);
+            an interview starts from an empty state, so it is off by default.
 
     Raises:
         InvalidCase: one ``field: problem`` per problem found (UnknownFinding when the first is an
@@ -228,7 +271,7 @@ def parse_case(data: Any, kb: KnowledgeBase | None = None) -> Case:
     problems: list[Problem] = []
     for key in data:
         if key not in CASE_FIELDS:
-            problems.append((str(key), "is not a case field (expected age, sex, findings, text, unknown)"))
+            problems.append((_key(key), "is not a case field (expected age, sex, findings, text, unknown)"))
     age, sex, text = data.get("age"), data.get("sex"), data.get("text")
     if age is not None and (p := age_problem(age)) is not None:
         problems.append(("age", p))
@@ -244,7 +287,7 @@ def parse_case(data: Any, kb: KnowledgeBase | None = None) -> Case:
     if isinstance(raw_findings, dict):
         for fid, value in raw_findings.items():
             if (p := _value_shape_problem(value)) is not None:
-                problems.append((f"findings.{fid}", p))
+                problems.append((f"findings.{_key(fid)}", p))
             else:
                 findings[str(fid)] = value
     else:
@@ -259,8 +302,18 @@ def parse_case(data: Any, kb: KnowledgeBase | None = None) -> Case:
     case = Case(age=None if age is None else int(age), sex=sex, findings=findings, text=text, unknown=unknown)
     if kb is not None:
         problems += case_problems(case, kb)
+    if require_content and not problems and not (case.findings or case.text or case.age is not None or case.sex):
+        problems.append(("case", "is empty: give at least one finding, a description (text), an age or a sex"))
     _raise(problems, kb)
     return case
+
+
+def _int_or_infinite(digits: str) -> int | float:
+    """``int`` refuses more than 4300 digits (and is slow near that); such a number becomes an
+    infinity, which the case checks then refuse on the field that holds it."""
+    if len(digits) > 400:
+        return -math.inf if digits.startswith("-") else math.inf
+    return int(digits)
 
 
 def decode_json(raw: bytes, *, what: str = "case", limit: int = MAX_CASE_BYTES) -> Any:
@@ -282,7 +335,7 @@ def decode_json(raw: bytes, *, what: str = "case", limit: int = MAX_CASE_BYTES) 
     except UnicodeDecodeError:
         raise InvalidCase(what, "is not UTF-8 text (binary file?)") from None
     try:
-        return json.loads(text)
+        return json.loads(text, parse_int=_int_or_infinite)
     except json.JSONDecodeError as exc:
         raise InvalidCase(what, f"not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})") from None
     except RecursionError:

@@ -466,7 +466,7 @@ apikey_app = typer.Typer(help="Create, list and revoke API keys for the JSON API
 app.add_typer(apikey_app, name="apikey")
 
 
-def _web_settings() -> Any:
+def _web_settings(**overrides: Any) -> Any:
     try:
         from pydantic import ValidationError
 
@@ -474,7 +474,7 @@ def _web_settings() -> Any:
     except ImportError as exc:
         fail(f"the web app needs its extra: pip install 'legdx[web]' ({exc.name} is missing)")
     try:
-        return Settings()
+        return Settings(**overrides)
     except ValidationError as exc:
         fail(str(exc.errors()[0]["msg"]).removeprefix("Value error, "))
 
@@ -494,16 +494,18 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
     log_level: Annotated[str, typer.Option(help="uvicorn log level.")] = "info",
+    rate_limit: Annotated[
+        str | None, typer.Option(help="Writes per client, e.g. 60/minute;600/hour, or off (LEGDX_RATE_LIMIT).")
+    ] = None,
 ) -> None:
     """Run the web app and JSON API (LEGDX_DATABASE_URL picks the database; SQLite by default)."""
-    settings = _web_settings()
+    settings = _web_settings(**({} if rate_limit is None else {"rate_limit": rate_limit}))
     try:
-        import uvicorn
-
         from legdx.web.app import create_app
+        from legdx.web.server import run
     except ImportError as exc:
         fail(f"the web app needs its extra: pip install 'legdx[web]' ({exc.name} is missing)")
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s: %(name)s: %(message)s")
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)
     url = settings.resolved_database_url
     shown = url.split("@")[-1] if "@" in url else url
@@ -511,10 +513,35 @@ def serve(
     if host not in ("127.0.0.1", "localhost", "::1") and "*" not in settings.allowed_hosts:
         hosts = settings.allowed_hosts
         print(f"legdx: note: only Host headers in LEGDX_ALLOWED_HOSTS are accepted ({hosts})", file=sys.stderr)
+    if settings.rate_limit == "off" and host not in ("127.0.0.1", "localhost", "::1"):
+        print("legdx: warning: rate limit is off on a non-loopback address", file=sys.stderr)
     try:
-        uvicorn.run(create_app(settings), host=host, port=port, log_level=log_level, proxy_headers=False)
+        run(create_app(settings), host=host, port=port, log_level=log_level, header_timeout=settings.header_timeout)
     except LegdxError as exc:
         fail(str(exc))
+
+
+@app.command()
+def purge(
+    days: Annotated[
+        int | None, typer.Option(min=1, help="Delete assessments older than this (default LEGDX_RETENTION_DAYS).")
+    ] = None,
+) -> None:
+    """Delete stored assessments past their retention, and old audit events (the server also does this daily)."""
+    from legdx.store.retention import purge as purge_store
+
+    settings = _web_settings()
+    store = _open_web_store()
+    try:
+        done = purge_store(
+            store,
+            retention_days=days or settings.retention_days,
+            audit_retention_days=settings.audit_retention_days,
+            actor="cli",
+        )
+    finally:
+        store.dispose()
+    print(f"deleted {done.records} assessments and {done.audit_events} audit events", file=sys.stderr)
 
 
 @apikey_app.command("create")

@@ -65,6 +65,7 @@ __all__ = [
     "answer",
     "answers_asked",
     "next_question",
+    "question_catalogue",
     "question_findings",
     "stop_reason",
     "validate_state",
@@ -685,6 +686,22 @@ def validate_state(state: InterviewState, ckb: CompiledKB) -> None:
         raise InvalidCase("state.asked", "lists a question more than once")
 
 
+def question_catalogue(ckb: CompiledKB) -> dict[str, tuple[QuestionKind, tuple[str, ...]]]:
+    """Every question the interview can ask: id -> (kind, the finding ids it can ask about).
+    The web app builds its published schema from this."""
+    kb = ckb.kb
+    out: dict[str, tuple[QuestionKind, tuple[str, ...]]] = {
+        DEMOGRAPHICS: ("demographics", ()),
+        RED_FLAG_SCREEN: ("screen", question_findings(RED_FLAG_SCREEN, ckb)),
+        MEDICINE_SAFETY: ("items", question_findings(MEDICINE_SAFETY, ckb)),
+        TEST_RESULTS: ("numbers", question_findings(TEST_RESULTS, ckb)),
+    }
+    for f in kb.findings.values():
+        if f.category is not FindingCategory.DEMOGRAPHIC and f.replaced_by is None:
+            out[f.id] = ("yes_no" if f.kind is FindingKind.BINARY else "number", (f.id,))
+    return out
+
+
 def question_findings(qid: str, ckb: CompiledKB) -> tuple[str, ...]:
     """The finding ids a question can ask about (InvalidCase for an unknown question id)."""
     kb = ckb.kb
@@ -733,13 +750,13 @@ def answer(state: InterviewState, qid: str, response: Any, ckb: CompiledKB) -> I
     Responses: demographics ``{"age": int|None, "sex": "female"|"male"|None}``; screen and items
     ``{finding_id: true|false|null}`` (both also take ``{"none": true}``: every item shown is
     false); yes/no ``true``, ``false`` or ``None``; number a float or ``None``. A finding the person
-    confirmed from their description is never overwritten.
+    confirmed from their description is never overwritten. A question answered again takes the new
+    answer (the last answer wins; ``asked`` lists it once), so a client may correct an answer
+    without stepping back.
 
     Raises:
         InvalidCase: unknown question, wrong type or out-of-range value (the state is unchanged).
     """
-    if qid in state.asked:
-        raise InvalidCase("question", f"{qid!r} has already been answered (use back to change it)")
     new_answers: dict[str, Answer] = {}
     age, sex = state.age, state.sex
     kb = ckb.kb
@@ -752,16 +769,24 @@ def answer(state: InterviewState, qid: str, response: Any, ckb: CompiledKB) -> I
         case = parse_case({"age": response.get("age"), "sex": response.get("sex")})
         age, sex = case.age, case.sex
     elif qid in (RED_FLAG_SCREEN, MEDICINE_SAFETY, TEST_RESULTS) or qid.startswith("ask:"):
-        current = next_question(state, ckb)
-        if current is None or current.id != qid:
-            raise InvalidCase("question", f"{qid!r} is not the question being asked now")
-        shown = [item.finding for item in current.items]
         if not isinstance(response, dict):
             raise InvalidCase("answer", "expected an object mapping each item to true, false or null")
+        if "none" in response and (response["none"] is not True or len(response) > 1):
+            raise InvalidCase("answer.none", "must be true and the only key (it answers every item at once)")
+        items = question_findings(qid, ckb)
+        current = next_question(state, ckb)
+        # the items shown: those of the question being asked now; a group answered out of turn
+        # (an API client) covers the items it names, or with "none" every item that fits the person
+        if current is not None and current.id == qid:
+            shown = [item.finding for item in current.items]
+        elif response.get("none") is True:
+            shown = [f for f in items if _fits(f, state, ckb) and f not in state.confirmed]
+        else:
+            shown = [f for f in response if f in items]
         if response.get("none") is True:  # "none of these" is a no; "I have no results" is a don't know
             response = {f: (None if qid == TEST_RESULTS else False) for f in shown}
         for key, value in response.items():
-            if key not in shown:
+            if key not in items:
                 raise InvalidCase(f"answer.{key}", "is not an item of this question")
             if qid == TEST_RESULTS:
                 new_answers[key] = _check_number(f"answer.{key}", value, kb.findings[key])
@@ -785,7 +810,7 @@ def answer(state: InterviewState, qid: str, response: Any, ckb: CompiledKB) -> I
         age=age,
         sex=sex,
         answers=tuple(merged.items()),
-        asked=(*state.asked, qid),
+        asked=state.asked if qid in state.asked else (*state.asked, qid),
         confirmed=state.confirmed,
         mode=state.mode,
         previous=state,

@@ -16,7 +16,14 @@ def test_migrations_create_the_schema_and_are_idempotent(db_url):
         migrate(engine)  # running again at the next start is harmless
         assert schema_revision(engine) == HEAD
         tables = set(inspect(engine).get_table_names())
-        assert {"assessments", "api_keys", "condition_docs", "alembic_version"} <= tables
+        assert {
+            "assessments",
+            "api_keys",
+            "condition_docs",
+            "audit_events",
+            "idempotency_keys",
+            "alembic_version",
+        } <= tables
         cols = {c["name"] for c in inspect(engine).get_columns("assessments")}
         assert {"id", "created_at", "kb_version", "case", "result", "channel", "triage_level"} <= cols
     finally:
@@ -52,6 +59,7 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys_and_full_sync(tmp_path):
             assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
             assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
             assert conn.execute(text("PRAGMA synchronous")).scalar() == 2  # FULL
+            assert conn.execute(text("PRAGMA secure_delete")).scalar() == 1
     finally:
         store.dispose()
 

@@ -57,14 +57,17 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _start(db_url: str, tmp: Path, name: str):
+def start_server(db_url: str, tmp: Path, name: str, extra_env: dict[str, str] | None = None):
+    """A uvicorn child on a free port; returns (process, LiveServer). ``extra_env`` overrides settings."""
     port = _free_port()
     env = {
         **os.environ,
         "LEGDX_DATABASE_URL": db_url,
         "LEGDX_ENVIRONMENT": "test",
         "LEGDX_DATA_DIR": str(tmp),
+        "LEGDX_RATE_LIMIT": "off",  # the suite posts hundreds of cases; tests/web/test_hardening.py tests the limit
         "PYTHONWARNINGS": "ignore",
+        **(extra_env or {}),
     }
     log = tmp / f"{name}.log"
     try:
@@ -74,7 +77,7 @@ def _start(db_url: str, tmp: Path, name: str):
     return proc, LiveServer(base_url=f"http://127.0.0.1:{port}", db_url=db_url, env=env, log=log)
 
 
-def _stop(proc) -> None:
+def stop_server(proc) -> None:
     proc.terminate()
     try:
         proc.wait(timeout=15)
@@ -86,11 +89,11 @@ def _stop(proc) -> None:
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("live")
-    proc, server = _start(f"sqlite:///{tmp / 'legdx.db'}", tmp, "uvicorn-sqlite")
+    proc, server = start_server(f"sqlite:///{tmp / 'legdx.db'}", tmp, "uvicorn-sqlite")
     try:
         yield server
     finally:
-        _stop(proc)
+        stop_server(proc)
 
 
 @pytest.fixture(scope="session")
@@ -109,11 +112,11 @@ def live_server_pg(tmp_path_factory):
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     db_url = make_url(url).set(database=name).render_as_string(hide_password=False)
     tmp = tmp_path_factory.mktemp("live-pg")
-    proc, server = _start(db_url, tmp, "uvicorn-pg")
+    proc, server = start_server(db_url, tmp, "uvicorn-pg")
     try:
         yield server
     finally:
-        _stop(proc)
+        stop_server(proc)
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()

@@ -7,9 +7,11 @@ connection), brings the schema to the newest Alembic revision, and returns a :cl
 from __future__ import annotations
 
 import logging
+import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -25,7 +27,7 @@ from legdx.errors import StoreError
 __all__ = ["Store", "make_engine", "migrate", "open_store", "schema_revision"]
 
 log = logging.getLogger(__name__)
-HEAD = "0002"  # the newest revision in migrations/versions (a test checks they agree)
+HEAD = "0003"  # the newest revision in migrations/versions (a test checks they agree)
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -35,8 +37,32 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
         cur.execute("PRAGMA journal_mode=WAL")
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute("PRAGMA synchronous=FULL")  # with WAL: a committed assessment survives a power cut
+        cur.execute("PRAGMA secure_delete=ON")  # a purged record is overwritten, not left in free pages
     finally:
         cur.close()
+
+
+def _create_private(path: Path) -> None:
+    """Create the SQLite file (and any missing folder) readable by its owner only.
+
+    SQLite gives its -wal and -shm files the mode of the database file, so 0600 here covers them.
+    A file or folder that already exists is tightened only when it is ours and is the database
+    itself or a folder legdx created; a shared parent such as /tmp is never touched.
+    """
+    missing = [p for p in (path.parent, *path.parent.parents) if not p.exists()]
+    for folder in reversed(missing):
+        folder.mkdir(mode=0o700, exist_ok=True)
+    if not path.exists():
+        fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
+        os.close(fd)
+    for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        try:
+            st = p.stat()
+        except FileNotFoundError:
+            continue
+        if st.st_mode & 0o077 and st.st_uid == os.getuid():
+            log.warning("database file was readable by other users; made it owner-only (0600)")
+            p.chmod(0o600)
 
 
 def make_engine(url: str) -> Engine:
@@ -55,7 +81,7 @@ def make_engine(url: str) -> Engine:
         if database in ("", ":memory:"):
             engine = create_engine(url, connect_args={"check_same_thread": False}, poolclass=StaticPool)
         else:
-            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            _create_private(Path(database).expanduser())
             engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
@@ -100,14 +126,25 @@ class Store:
 
     engine: Engine
     sessions: sessionmaker[Session]
+    # SQLite has one writer at a time, and a writer that finds the lock taken polls for it with
+    # growing sleeps (up to 100 ms), which made the slowest writes under load take seconds.
+    # Writers of this process queue on this lock instead; PostgreSQL does not need it.
+    write_lock: threading.Lock = field(default_factory=threading.Lock, compare=False, repr=False)
 
     @property
     def dialect(self) -> str:
         return self.engine.dialect.name
 
     @contextmanager
-    def session(self) -> Iterator[Session]:
-        """A session; roll back on error, always close. Callers commit explicitly."""
+    def session(self, *, write: bool = False) -> Iterator[Session]:
+        """A session; roll back on error, always close. Callers commit explicitly.
+
+        Args:
+            write: the session will write; on SQLite it then waits for this process's other writers.
+        """
+        locked = write and self.dialect == "sqlite"
+        if locked:
+            self.write_lock.acquire()
         session = self.sessions()
         try:
             yield session
@@ -116,6 +153,8 @@ class Store:
             raise
         finally:
             session.close()
+            if locked:
+                self.write_lock.release()
 
     def dispose(self) -> None:
         self.engine.dispose()

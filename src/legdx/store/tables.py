@@ -6,13 +6,22 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Index, Integer, String, Text
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
-__all__ = ["ApiKeyRecord", "AssessmentRecord", "Base", "ConditionDoc", "UTCDateTime", "utcnow"]
+__all__ = [
+    "ApiKeyRecord",
+    "AssessmentRecord",
+    "AuditEvent",
+    "Base",
+    "ConditionDoc",
+    "IdempotencyRecord",
+    "UTCDateTime",
+    "utcnow",
+]
 
 JSONDoc = JSON().with_variant(JSONB(), "postgresql")
 
@@ -87,3 +96,39 @@ class ConditionDoc(Base):
     lay_name: Mapped[str] = mapped_column(Text, nullable=False)
     body: Mapped[str] = mapped_column(Text, nullable=False)
     kb_version: Mapped[str] = mapped_column(String(32), nullable=False)
+
+
+class AuditEvent(Base):
+    """Who created, read, listed or deleted which record, and when. Never the case or the result.
+
+    ``actor`` is ``api_key:<id>`` for a request with a valid API key, ``address:<ip>`` otherwise, and
+    ``retention`` or ``cli`` for purges. ``route`` is the route template (``/results/{record_id}``).
+    """
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
+    action: Mapped[str] = mapped_column(String(16), nullable=False)
+    record_id: Mapped[str | None] = mapped_column(String(64))
+    actor: Mapped[str] = mapped_column(String(80), nullable=False)
+    route: Mapped[str] = mapped_column(String(80), nullable=False, default="", server_default="")
+
+    __table_args__ = (Index("ix_audit_events_at", "at"), Index("ix_audit_events_record_id", "record_id"))
+
+
+class IdempotencyRecord(Base):
+    """An ``Idempotency-Key`` already used on a create: a retry with it returns the first record.
+
+    Only hashes are kept: of the key (clients may put anything in it) and of the request, so a
+    reused key with a different case is told apart from a retry.
+    """
+
+    __tablename__ = "idempotency_keys"
+
+    key_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    request_hash: Mapped[str] = mapped_column(String(64), nullable=False)
+    assessment_id: Mapped[str] = mapped_column(
+        String(64), ForeignKey("assessments.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)

@@ -1,13 +1,17 @@
 """The FastAPI application: ``create_app(settings)`` builds it, ``legdx serve`` runs it.
 
-At startup (lifespan) it opens the store (running migrations), rebuilds the condition search
-index from the knowledge base, and warms the free-text reader. Errors are translated once here:
+At startup (lifespan) it opens the store (running migrations), purges records past their
+retention (then once a day), rebuilds the condition search index from the knowledge base, and
+warms the free-text reader. Errors are translated once here:
 :class:`~legdx.errors.InvalidCase` -> 422 with the one-line message, StoreError -> 503, unknown
-ids -> 404; pages get HTML, ``/api/`` gets JSON.
+ids -> 404; pages get HTML, ``/api/`` gets JSON. The middleware (``web/middleware.py``) adds
+security headers, the access log, rate limits, the CSRF origin check and the audit trail.
 """
 
 from __future__ import annotations
 
+import asyncio
+import json
 import logging
 import threading
 from collections.abc import AsyncIterator
@@ -27,8 +31,16 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from legdx.errors import InvalidCase, StoreError, TextReaderUnavailable
 from legdx.kb.compile import CompiledKB
 from legdx.store import open_store
+from legdx.store.db import Store
 from legdx.store.search import rebuild_search_index
-from legdx.web.middleware import BodyLimitMiddleware, SecurityHeadersMiddleware
+from legdx.web.middleware import (
+    AuditMiddleware,
+    BodyLimitMiddleware,
+    GuardMiddleware,
+    RateLimiter,
+    SecurityHeadersMiddleware,
+    ShieldMiddleware,
+)
 from legdx.web.settings import Settings
 
 __all__ = ["create_app"]
@@ -41,16 +53,25 @@ def _is_api(request: Request) -> bool:
     return request.url.path.startswith(API_PREFIX) or request.url.path == "/healthz"
 
 
+class ErrorJSONResponse(JSONResponse):
+    """JSON with non-ASCII escaped: an error may quote a lone surrogate, which UTF-8 cannot encode."""
+
+    def render(self, content: Any) -> bytes:
+        return json.dumps(content, ensure_ascii=True, separators=(",", ":")).encode("ascii")
+
+
 def _error_json(status: int, field: str | None, problem: str, headers: dict[str, str] | None = None) -> JSONResponse:
     detail = f"{field}: {problem}" if field else problem
-    return JSONResponse({"detail": detail, "field": field, "problem": problem}, status_code=status, headers=headers)
+    return ErrorJSONResponse(
+        {"detail": detail, "field": field, "problem": problem}, status_code=status, headers=headers
+    )
 
 
 def _problems_json(exc: InvalidCase) -> JSONResponse:
     """422 for bad input: ``detail`` is the one ``field: problem`` line, or the list of them when several."""
     lines = exc.lines()
     detail: str | list[str] = lines[0] if len(lines) == 1 else lines
-    return JSONResponse({"detail": detail, "field": exc.field, "problem": exc.problem}, status_code=422)
+    return ErrorJSONResponse({"detail": detail, "field": exc.field, "problem": exc.problem}, status_code=422)
 
 
 def _error_page(request: Request, status: int, title: str, message: str) -> HTMLResponse:
@@ -114,6 +135,15 @@ def _install_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code == 400 and isinstance(exc.__cause__, ValueError):
+            # FastAPI's own body parsing (the interview) turns json.loads's ValueError for an
+            # integer of more than 4300 digits, or bytes that are not UTF-8, into a bare 400.
+            problem = (
+                "is not UTF-8 text"
+                if isinstance(exc.__cause__, UnicodeDecodeError)
+                else "holds an integer of more than 4300 digits or cannot be read as JSON"
+            )
+            return _error_json(422, "body", problem)
         headers = dict(exc.headers or {})
         if exc.status_code == 405:
             headers["Allow"] = ", ".join(_allowed_methods(request))
@@ -139,29 +169,56 @@ def _allowed_methods(request: Request) -> list[str]:
     return sorted(methods)
 
 
-def _custom_openapi(app: FastAPI, ckb: CompiledKB) -> None:
+def _questions(ckb: CompiledKB) -> dict[str, tuple[str, tuple[str, ...]]]:
+    """Every question the interview can ask: id -> (kind, finding ids)."""
+    from legdx.interview import question_catalogue
+
+    return {qid: (str(kind), ids) for qid, (kind, ids) in question_catalogue(ckb).items()}
+
+
+# Answers the middleware or the server itself can give to any write, beside each route's own.
+WRITE_ERRORS = {
+    "403": "A form or request from another site (Origin check)",
+    "408": "The body was not received in time",
+    "413": "Request body too large",
+    "415": "The body is not `application/json`",
+    "429": "Too many requests from this client; see `Retry-After`",
+}
+
+
+def _custom_openapi(app: FastAPI, ckb: CompiledKB, settings: Settings) -> None:
     from fastapi.openapi.utils import get_openapi
 
-    from legdx.web.schemas import CaseIn, findings_json_schema
+    from legdx.web.schemas import case_json_schema, interview_json_schema, interview_state_json_schema
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema:
             return app.openapi_schema
         schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
-        case_schema = CaseIn.model_json_schema(ref_template="#/components/schemas/{model}")
-        case_schema["properties"]["findings"] = findings_json_schema(ckb.kb)
         components = schema.setdefault("components", {}).setdefault("schemas", {})
-        components["CaseIn"] = case_schema
-        # every 422 in this API has the ErrorOut shape (one-line detail), not FastAPI's default list
+        questions = _questions(ckb)
+        components["CaseIn"] = case_json_schema(ckb.kb)
+        components["InterviewStateIn"] = interview_state_json_schema(ckb.kb, list(questions))
+        components["InterviewIn"] = interview_json_schema(ckb.kb, questions)
+        components.pop("InterviewAnswerIn", None)
+        # every error in this API has the ErrorOut shape (one-line detail), not FastAPI's default list
         error_ref = {"$ref": "#/components/schemas/ErrorOut"}
+
+        def error(description: str) -> dict[str, Any]:
+            return {"description": description, "content": {"application/json": {"schema": error_ref}}}
+
         for operations in schema.get("paths", {}).values():
-            for op in operations.values():
-                resp = op.get("responses", {}).get("422")
-                if resp is not None:
-                    op["responses"]["422"] = {
-                        "description": "Bad input: `detail` names the field and the problem",
-                        "content": {"application/json": {"schema": error_ref}},
-                    }
+            for method, op in operations.items():
+                responses = op.setdefault("responses", {})
+                if "422" in responses:
+                    responses["422"] = error("Bad input: `detail` names the field and the problem")
+                responses.setdefault("400", error("The Host header is not one this server answers to"))
+                if method == "post":
+                    for code, description in WRITE_ERRORS.items():
+                        responses.setdefault(code, error(description))
+                for param in op.get("parameters", []):
+                    if param.get("name") == "limit" and param.get("in") == "query":
+                        param["schema"]["maximum"] = settings.list_limit_max  # the server's real cap
         components.pop("HTTPValidationError", None)
         components.pop("ValidationError", None)
         app.openapi_schema = schema
@@ -186,14 +243,17 @@ def create_app(settings: Settings | None = None, ckb: CompiledKB | None = None) 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         store = open_store(settings.resolved_database_url)
+        _purge(store, settings)
         n = rebuild_search_index(store, ckb.kb)
         log.info("legdx web: %s database, %d conditions indexed, kb %s", store.dialect, n, ckb.version)
         app.state.store = store
         if settings.warm_intake:  # in the background: the app answers at once; a first description waits for it
             threading.Thread(target=_warm_reader, args=(ckb,), name="legdx-warm-reader", daemon=True).start()
+        daily = asyncio.create_task(_purge_daily(store, settings))
         try:
             yield
         finally:
+            daily.cancel()
             store.dispose()
 
     from importlib.metadata import PackageNotFoundError, version
@@ -237,11 +297,23 @@ def create_app(settings: Settings | None = None, ckb: CompiledKB | None = None) 
     def healthz() -> dict[str, str]:
         return {"status": "ok", "kb_version": ckb.version}
 
-    _custom_openapi(app, ckb)
-    app.add_middleware(SecurityHeadersMiddleware)
-    app.add_middleware(BodyLimitMiddleware, limit=settings.max_body_bytes)
+    _custom_openapi(app, ckb, settings)
+
+    def audit(**event: Any) -> None:
+        from legdx.store.repo import record_audit
+
+        store: Store = app.state.store
+        with store.session(write=True) as s:
+            record_audit(s, **event)
+
+    # Added innermost first: the last one added sees the request first (see web/middleware.py).
+    app.add_middleware(AuditMiddleware, record=audit)
+    app.add_middleware(GuardMiddleware, limiter=RateLimiter(settings.rate_limit))
+    app.add_middleware(BodyLimitMiddleware, limit=settings.max_body_bytes, timeout=settings.body_timeout)
     if "*" not in settings.allowed_hosts:
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=settings.allowed_hosts)
+    app.add_middleware(ShieldMiddleware, debug=settings.debug)
+    app.add_middleware(SecurityHeadersMiddleware)
     return app
 
 
@@ -265,6 +337,27 @@ def _mount_docs(app: FastAPI) -> None:
     def docs(request: Request) -> Response:
         templates: Jinja2Templates = request.app.state.templates
         return templates.TemplateResponse(request, "docs.html", {}, headers={"Content-Security-Policy": DOCS_CSP})
+
+
+PURGE_EVERY_SECONDS = 24 * 3600
+
+
+def _purge(store: Store, settings: Settings) -> None:
+    from legdx.store.retention import purge
+
+    done = purge(store, retention_days=settings.retention_days, audit_retention_days=settings.audit_retention_days)
+    if done.records or done.audit_events:
+        log.info("retention: deleted %d assessments and %d audit events", done.records, done.audit_events)
+
+
+async def _purge_daily(store: Store, settings: Settings) -> None:
+    """Purge once a day while the app runs; a failed purge is logged and tried again the next day."""
+    while True:
+        await asyncio.sleep(PURGE_EVERY_SECONDS)
+        try:
+            await asyncio.to_thread(_purge, store, settings)
+        except Exception as exc:  # the app keeps serving; the next day tries again
+            log.error("retention purge failed: %s", type(exc).__name__)
 
 
 def _warm_reader(ckb: CompiledKB) -> None:

@@ -15,7 +15,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from legdx.case import SEXES, age_problem
+from legdx.case import SEXES, read_age
 from legdx.engine import resolve_states
 from legdx.errors import InvalidCase
 from legdx.interview import DEMOGRAPHICS, RED_FLAG_SCREEN, InterviewState, Question, answer
@@ -70,7 +70,7 @@ class Flow:
             raise InvalidCase("state", f"is longer than {MAX_STATE_CHARS} characters")
         try:
             data = json.loads(raw)
-        except (json.JSONDecodeError, RecursionError):
+        except (ValueError, RecursionError):  # ValueError: also an integer of more than 4300 digits
             raise InvalidCase("state", "is not valid JSON") from None
         if not isinstance(data, dict) or data.get("v") != 1 or set(data) != {"v", "base", "steps"}:
             raise InvalidCase("state", "is not an interview state of version 1")
@@ -172,17 +172,13 @@ def parse_number(raw: str, *, field: str, lo: float, hi: float, unit: str) -> fl
 
 
 def parse_age(raw: str) -> int | None:
-    """A typed age (the range is checked by :func:`legdx.case.age_problem`, the one place it lives)."""
+    """A typed age (the range is checked by :func:`legdx.case.read_age`, the one place it lives)."""
     raw = raw.strip()
     if not raw:
         return None
     if not raw.isascii() or not raw.isdigit():
         raise InvalidCase("age", f"please give your age as a whole number of years, like 54 (you typed {raw[:30]!r})")
-    age = int(raw)
-    problem = age_problem(age)
-    if problem is not None:
-        raise InvalidCase("age", problem)
-    return age
+    return read_age(raw)
 
 
 def parse_sex(raw: str) -> str | None:

@@ -161,3 +161,182 @@ def findings_json_schema(kb: KnowledgeBase) -> dict[str, Any]:
                 "description": f"{f.clinician_label} ({f.unit})",
             }
     return {"type": "object", "properties": props, "additionalProperties": False, "title": "Findings"}
+
+
+# ---------------------------------------------------------------- exact JSON schemas for /openapi.json
+#
+# The pydantic models above accept any string as a finding or question id; the server then refuses
+# unknown ones, contradictions and empty cases with 422. So that the published schema says exactly
+# what the server accepts (schemathesis checks both directions), the schemas below are built from
+# the knowledge base: every id, range and the cross-field rules the case checks apply.
+
+# Characters legdx.case.text_problem refuses (control characters other than whitespace, surrogates,
+# U+FFFE/U+FFFF); a text must also hold one character that is not whitespace.
+# Lone surrogates are refused too, but they are left out here: schema regex engines (Rust's, ECMA's
+# with the u flag) cannot name them, and strings that hold them cannot be generated anyway.
+_TEXT_CHAR = r"[^\x00-\x08\x0e-\x1f\x7f-\x9f\ufffe\uffff]"
+_TEXT_VISIBLE = r"[^\s\x00-\x1f\x7f-\x9f\ufffe\uffff]"
+TEXT_PATTERN = f"^{_TEXT_CHAR}*{_TEXT_VISIBLE}{_TEXT_CHAR}*$"
+NOT_TRUE: dict[str, Any] = {"enum": [False, None]}
+
+
+def _answerable(kb: KnowledgeBase) -> list[Any]:
+    return [f for f in kb.findings.values() if f.category.value != "demographic" and f.replaced_by is None]
+
+
+def _female_only(kb: KnowledgeBase) -> list[str]:
+    return [f.id for f in _answerable(kb) if f.sex == "female"]
+
+
+def case_json_schema(kb: KnowledgeBase) -> dict[str, Any]:
+    """``CaseIn`` exactly: known findings in range, text the reader accepts, not empty, and no
+    finding only a female body has given as present for a male."""
+    schema = CaseIn.model_json_schema(ref_template="#/components/schemas/{model}")
+    schema["properties"]["findings"] = findings_json_schema(kb)
+    text = schema["properties"]["text"]
+    for option in text.get("anyOf", [text]):
+        if option.get("type") == "string":
+            option["pattern"] = TEXT_PATTERN
+    schema["anyOf"] = [
+        {"required": ["age"], "properties": {"age": {"type": "integer"}}},
+        {"required": ["sex"], "properties": {"sex": {"type": "string"}}},
+        {"required": ["text"], "properties": {"text": {"type": "string"}}},
+        {"required": ["findings"], "properties": {"findings": {"minProperties": 1}}},
+    ]
+    schema["if"] = {"required": ["sex"], "properties": {"sex": {"const": "male"}}}
+    schema["then"] = {"properties": {"findings": {"properties": {f: {"const": False} for f in _female_only(kb)}}}}
+    return schema
+
+
+def _value_schema(finding: Any) -> dict[str, Any]:
+    if finding.kind is FindingKind.BINARY:
+        return {"type": ["boolean", "null"]}
+    return {"type": ["number", "null"], "minimum": finding.range.min, "maximum": finding.range.max}
+
+
+def interview_state_json_schema(kb: KnowledgeBase, question_ids: list[str]) -> dict[str, Any]:
+    """``InterviewStateIn`` exactly: known findings and question ids, each question once."""
+    answers = {f.id: _value_schema(f) for f in _answerable(kb)}
+    return {
+        "title": "InterviewStateIn",
+        "description": InterviewStateIn.__doc__,
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            "age": {"type": ["integer", "null"], "minimum": 0, "maximum": 120},
+            "sex": {"enum": ["female", "male", None]},
+            "answers": {"type": "object", "properties": answers, "additionalProperties": False},
+            "asked": {"type": "array", "items": {"enum": question_ids}, "uniqueItems": True, "maxItems": 200},
+        },
+        "if": {"required": ["sex"], "properties": {"sex": {"const": "male"}}},
+        "then": {"properties": {"answers": {"properties": {f: NOT_TRUE for f in _female_only(kb)}}}},
+    }
+
+
+def interview_json_schema(kb: KnowledgeBase, questions: dict[str, tuple[str, tuple[str, ...]]]) -> dict[str, Any]:
+    """``InterviewIn`` exactly.
+
+    Args:
+        kb: the knowledge base.
+        questions: question id -> (kind, finding ids it asks about), for every question.
+
+    The answer must fit its question (``legdx.interview.answer``; answering a question again
+    replaces the earlier answer); and sex ``male`` cannot meet a finding only a female
+    body has, whether the sex comes from the state or from the answer.
+    """
+    findings = kb.findings
+    female = set(_female_only(kb))
+    state_ref = {"$ref": "#/components/schemas/InterviewStateIn"}
+
+    def response(kind: str, ids: tuple[str, ...]) -> dict[str, Any] | None:
+        items = {f: _value_schema(findings[f]) for f in ids}
+        if kind == "demographics":
+            return {
+                "type": "object",
+                "additionalProperties": False,
+                "properties": {
+                    "age": {"type": ["integer", "null"], "minimum": 0, "maximum": 120},
+                    "sex": {"enum": ["female", "male", None]},
+                },
+            }
+        if kind in ("screen", "items", "numbers"):
+            # {"none": true}, alone, answers every item at once (no; "I have no results" for numbers)
+            return {
+                "anyOf": [
+                    {
+                        "type": "object",
+                        "additionalProperties": False,
+                        "required": ["none"],
+                        "properties": {"none": {"const": True}},
+                    },
+                    {"type": "object", "additionalProperties": False, "properties": items},
+                ]
+            }
+        return None  # yes_no / number: the single value, optional (null = don't know)
+
+    # The answer must fit its question. Yes / no questions share one branch (their answers have one
+    # shape); every other question has its own. A question answered again takes the new answer, so
+    # nothing here depends on what the state lists as asked.
+    branches: list[dict[str, Any]] = [{"properties": {"answer": {"type": "null"}}}]
+    rules: list[dict[str, Any]] = []
+    yes_no = [qid for qid, (kind, _) in questions.items() if kind == "yes_no"]
+    if yes_no:
+        answer = {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["question"],
+            "properties": {"question": {"enum": yes_no}, "response": {"type": ["boolean", "null"]}},
+        }
+        branches.append({"required": ["answer"], "properties": {"answer": answer}})
+    for qid, (kind, ids) in questions.items():
+        shape = response(kind, ids)
+        if kind != "yes_no":
+            answer = {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["question"] if shape is None else ["question", "response"],
+                "properties": {"question": {"const": qid}, "response": shape or _value_schema(findings[ids[0]])},
+            }
+            branches.append({"required": ["answer"], "properties": {"answer": answer}})
+        asks = {"type": "object", "required": ["question"], "properties": {"question": {"const": qid}}}
+        if female & set(ids):
+            male_state = {"type": "object", "required": ["sex"], "properties": {"sex": {"const": "male"}}}
+            not_true = {"properties": {f: NOT_TRUE for f in female & set(ids)}} if shape is not None else NOT_TRUE
+            rules.append(
+                {
+                    "if": {"required": ["state", "answer"], "properties": {"state": male_state, "answer": asks}},
+                    "then": {"properties": {"answer": {"properties": {"response": not_true}}}},
+                }
+            )
+    rules.append(
+        {
+            "if": {
+                "required": ["answer"],
+                "properties": {
+                    "answer": {
+                        "type": "object",
+                        "required": ["question", "response"],
+                        "properties": {
+                            "question": {"const": "demographics"},
+                            "response": {
+                                "type": "object",
+                                "required": ["sex"],
+                                "properties": {"sex": {"const": "male"}},
+                            },
+                        },
+                    }
+                },
+            },
+            "then": {
+                "properties": {"state": {"properties": {"answers": {"properties": {f: NOT_TRUE for f in female}}}}}
+            },
+        }
+    )
+    return {
+        "title": "InterviewIn",
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {"state": state_ref, "answer": {"type": ["object", "null"]}},
+        "anyOf": branches,
+        "allOf": rules,
+    }

@@ -20,14 +20,24 @@ __all__ = ["assess_data", "public_dict", "store_assessment"]
 
 
 def assess_data(data: Any, ckb: CompiledKB) -> Assessment:
-    """Validate raw case data completely (every problem at once) and assess it; nothing is stored here."""
-    return assess(parse_case(data, ckb.kb), ckb)
+    """Validate raw case data completely (every problem at once) and assess it; nothing is stored here.
+    An empty case is refused: every caller stores the result."""
+    return assess(parse_case(data, ckb.kb, require_content=True), ckb)
 
 
-def store_assessment(store: Store, assessment: Assessment, *, channel: str) -> AssessmentRecord:
-    """Store an assessment and commit durably before returning."""
+def store_assessment(
+    store: Store,
+    assessment: Assessment,
+    *,
+    channel: str,
+    idempotency_key: str | None = None,
+    request_hash: str = "",
+    audit: tuple[str, str] | None = None,
+) -> AssessmentRecord:
+    """Store an assessment and commit durably before returning, with its idempotency key and its
+    ``create`` audit event (``audit`` = (actor, route)) in the same transaction when given."""
     result = assessment_dict(assessment)
-    with store.session() as s:
+    with store.session(write=True) as s:
         return save_assessment(
             s,
             case=result["case"],
@@ -35,6 +45,10 @@ def store_assessment(store: Store, assessment: Assessment, *, channel: str) -> A
             kb_version=assessment.kb_version,
             kb_checksum=assessment.kb_checksum,
             channel=channel,
+            idempotency_key=idempotency_key,
+            request_hash=request_hash,
+            audit_actor=None if audit is None else audit[0],
+            audit_route="" if audit is None else audit[1],
         )
 
 

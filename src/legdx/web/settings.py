@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 __all__ = ["Settings", "UnsafeSettings", "default_data_dir"]
@@ -39,8 +39,14 @@ class Settings(BaseSettings):
         max_body_bytes: larger request bodies are refused with 413.
         debug: tracebacks in responses; never in production.
         warm_intake: load the free-text reader at startup so the first description is not slow.
-        retention_days: how long a person's stored answers and result are kept (told to them before
-            the interview; ``LEGDX_RETENTION_DAYS``).
+        rate_limit: writes and interview steps allowed per client address, and per API key for a
+            request with a valid key (``limits`` notation, several joined by ``;``); ``off`` turns the
+            limit off, for a trusted batch client on loopback. The default lets a person finish an
+            interview comfortably (about 15 steps) and stops one address from filling the disk.
+        retention_days: stored assessments older than this are deleted (at start, then daily, or by
+            ``legdx purge``). Idempotency keys go with them.
+        audit_retention_days: audit events (who read, created or deleted which record) are kept longer.
+        header_timeout / body_timeout: seconds a client may take to send its request headers / body.
     """
 
     model_config = SettingsConfigDict(env_prefix="LEGDX_", env_file=".env", extra="ignore")
@@ -53,7 +59,27 @@ class Settings(BaseSettings):
     debug: bool = False
     warm_intake: bool = True
     list_limit_max: int = Field(default=100, ge=1, le=1000)
-    retention_days: int = Field(default=30, ge=1, le=3650)
+    rate_limit: str = "60/minute;600/hour"
+    retention_days: int = Field(default=90, ge=1, le=36_500)
+    audit_retention_days: int = Field(default=400, ge=1, le=36_500)
+    header_timeout: float = Field(default=10.0, gt=0, le=300)
+    body_timeout: float = Field(default=30.0, gt=0, le=600)
+
+    @field_validator("rate_limit")
+    @classmethod
+    def _rate_limit_parses(cls, value: str) -> str:
+        value = value.strip()
+        if value.lower() == "off":
+            return "off"
+        from limits import parse_many
+
+        try:
+            parse_many(value)
+        except ValueError:
+            raise ValueError(
+                f"LEGDX_RATE_LIMIT: expected 'off' or limits such as '60/minute;600/hour', got {value[:40]!r}"
+            ) from None
+        return value
 
     @property
     def resolved_database_url(self) -> str:

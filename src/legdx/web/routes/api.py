@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query, Request, status
+from fastapi import APIRouter, Header, HTTPException, Query, Request, status
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
@@ -13,8 +13,16 @@ from legdx.errors import InvalidCase
 from legdx.interview import InterviewState, answer, next_question, stop_reason, validate_state
 from legdx.pipeline import assess
 from legdx.report.json import assessment_dict
-from legdx.store.repo import count_assessments, get_assessment, list_assessments
+from legdx.store.repo import (
+    IdempotencyKeyReused,
+    count_assessments,
+    find_idempotent,
+    get_assessment,
+    hash_request,
+    list_assessments,
+)
 from legdx.web.deps import ApiKeyDep, KBDep, SettingsDep, StoreDep
+from legdx.web.middleware import AUDITED, client_actor
 from legdx.web.schemas import (
     AssessmentList,
     AssessmentPublic,
@@ -28,7 +36,7 @@ from legdx.web.service import assess_data, public_dict, store_assessment
 router = APIRouter(prefix="/api/v1", tags=["assessments"])
 
 ERRORS: dict[int | str, dict[str, Any]] = {
-    400: {"model": ErrorOut, "description": "Malformed request"},
+    409: {"model": ErrorOut, "description": "The Idempotency-Key was first used with a different case"},
     413: {"model": ErrorOut, "description": "Request body too large"},
     422: {"model": ErrorOut, "description": "Bad input: `detail` names the field and the problem"},
     503: {"model": ErrorOut, "description": "Storage or the free-text reader is unavailable"},
@@ -49,17 +57,54 @@ CASE_BODY = {
     openapi_extra=CASE_BODY,
     summary="Assess a case and store the result",
 )
-async def create_assessment(request: Request, ckb: KBDep, store: StoreDep) -> JSONResponse:
+async def create_assessment(
+    request: Request,
+    ckb: KBDep,
+    store: StoreDep,
+    idempotency_key: Annotated[
+        str | None,
+        Header(
+            alias="Idempotency-Key",
+            min_length=1,
+            max_length=255,
+            pattern=r"^[!-~]+$",
+            description="Any unique printable ASCII string (a UUID, say). A retry with the same key and the "
+            "same case returns the record stored the first time (header `Idempotent-Replayed: true`) "
+            "instead of storing another; the same key with a different case is refused with 409.",
+        ),
+    ] = None,
+) -> JSONResponse:
     """CONTRACT case in; CONTRACT assessment out plus its stored `id`. The case is validated
     completely before anything is stored, and the record is committed before the 201 is sent."""
     data = decode_json(await request.body())
+    request_hash = hash_request(data)
 
-    def work() -> dict[str, Any]:
+    def work() -> tuple[dict[str, Any], bool]:
+        if idempotency_key is not None:
+            with store.session() as s:
+                earlier = find_idempotent(s, key=idempotency_key, request_hash=request_hash)
+            if earlier is not None:
+                return public_dict(earlier), True
         assessment = assess_data(data, ckb)
-        return public_dict(store_assessment(store, assessment, channel="api"))
+        record = store_assessment(
+            store,
+            assessment,
+            channel="api",
+            idempotency_key=idempotency_key,
+            request_hash=request_hash,
+            audit=(client_actor(request.scope), "/api/v1/assessments"),
+        )
+        request.scope[AUDITED] = True  # the create event is in the record's own transaction
+        return public_dict(record), False
 
-    body = await run_in_threadpool(work)
-    return JSONResponse(body, status_code=201, headers={"Location": f"/api/v1/assessments/{body['id']}"})
+    try:
+        body, replayed = await run_in_threadpool(work)
+    except IdempotencyKeyReused as exc:
+        raise HTTPException(status.HTTP_409_CONFLICT, detail=str(exc)) from None
+    headers = {"Location": f"/api/v1/assessments/{body['id']}"}
+    if replayed:
+        headers["Idempotent-Replayed"] = "true"
+    return JSONResponse(body, status_code=201, headers=headers)
 
 
 @router.get(

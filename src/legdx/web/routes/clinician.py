@@ -10,7 +10,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from legdx.case import Assessment, parse_case
+from legdx.case import Assessment, parse_case, read_age
 from legdx.errors import InvalidCase
 from legdx.kb.compile import CompiledKB
 from legdx.kb.schema import FindingCategory, FindingKind
@@ -115,7 +115,10 @@ def case_from_form(form: Any, ckb: CompiledKB) -> tuple[dict[str, Any], dict[str
     data: dict[str, Any] = {"findings": {}}
     age = values.get("age", "").strip()
     if age:
-        data["age"] = int(age) if age.isascii() and age.isdigit() else age
+        try:
+            data["age"] = read_age(age)
+        except InvalidCase as exc:
+            problems += exc.problems
     if values.get("sex"):
         data["sex"] = values["sex"]
     text = values.get("text", "").strip()
