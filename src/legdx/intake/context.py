@@ -12,6 +12,8 @@ takes the modifier's category. Extras, all data-driven from ``lexicon/context.ya
 - ``pseudo`` phrases ("no change", "not only", "gram negative") cancel any trigger they overlap;
 - a modifier that overlaps the target itself is ignored, so lexicon phrases may contain their own
   negation ("no pain when sitting", "cannot walk more than 100 m");
+- a phrase that already says a finding is absent or normal ("strength 5/5") is not flipped by a
+  backward "normal" / "negative" after it ("strength 5/5 and reflexes normal");
 - ``only_for`` limits a rule to some entries (e.g. "N years ago" marks only past clots as history,
   not "my legs started aching two years ago"); ``stopped`` applies only to medicines.
 """
@@ -47,6 +49,7 @@ class Target:
     sent_end: int
     ids: frozenset[str]  # entry id and the finding ids it can set (for ``only_for``)
     categories: set[str]
+    denies: bool = False  # the phrase itself says "absent" / "normal" ("strength 5/5", "pulses palpable")
 
 
 def _forward_end(doc: Doc, mod: Modifier, sent_end: int, stops: list[int]) -> int:
@@ -103,6 +106,8 @@ def assign(doc: Doc, targets: list[Target], modifiers: list[Modifier]) -> None:
                 continue  # the modifier is part of the target phrase itself
             if self_negated and m.rule.category == "negated":
                 continue
+            if t.denies and m.rule.category == "negated" and m.rule.direction == "backward":
+                continue  # "strength 5/5 and reflexes normal": a second "normal" does not make the first abnormal
             if not (t.sent_start <= m.start < t.sent_end):
                 continue
             if m.rule.only_for and not t.ids & set(m.rule.only_for):

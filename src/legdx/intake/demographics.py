@@ -58,9 +58,15 @@ OTHERS = re.compile(
 AGE_PATTERNS: list[tuple[re.Pattern[str], int | None, int | None]] = [
     # (regex, age group, sex group)
     (re.compile(r"(?i)\b(\d{1,3})[\s-]*(?:years?|yrs?|y)[\s-]*old(?:[\s,]+(?:\w+[\s,]+){0,2}?" + SEX_WORD + r"\b)?"), 1, 2),
-    (re.compile(r"(?i)\b(\d{1,3})\s*(?:yo|y/o|y\.o\.?|yoa)\b(?:[\s,]+(?:\w+\s+){0,2}?" + SEX_WORD + r"\b)?"), 1, 2),
+    # "82 yr old f": a sex letter right after "old"
+    (re.compile(r"(?i)\b(\d{1,3})[\s-]*(?:years?|yrs?|y)[\s-]*old[\s,]+([mf])\b(?![/'\w])"), 1, 2),
+    # "45 y.o. man": after "y.o." there is no word boundary, so the abbreviation ends at a non-letter
+    (re.compile(r"(?i)\b(\d{1,3})\s*(?:yo|y/o|y\.o\.?|yoa)(?![a-z])(?:[\s,]+(?:\w+\s+){0,2}?" + SEX_WORD + r"\b)?"), 1, 2),
     (re.compile(r"(?i)\b(\d{1,3})[\s-]*(?:yo|y/o|years?|yrs?)?(?:[\s-]*|\s*[(,]\s*(?:an?\s+)?)" + r"(female|male|woman|man|gentleman|lady)\b"), 1, 2),
     (re.compile(r"\b(\d{1,3})\s?([MF])\b(?![/\w]|\.\w)"), 1, 2),
+    # "82f, calf pain", "63 m, smoked ...": in lower case only where a note opens (a line start), since
+    # "walked 50 m" and "101f" are a distance and a temperature
+    (re.compile(r"(?m)^\W{0,3}(\d{1,3})\s?([mf])\b(?=\s*[,.;:\-–(]|\s+(?:with|c/o|presents|pmh|smoker|ex-smoker)\b)"), 1, 2),
     (re.compile(r"(?i)\b(woman|man|female|male|lady|gentleman|girl|boy)\s*(?:,|of|aged)\s*(?:aged\s+)?(\d{1,3})\b(?![\s-]*(?:%|kg|mg|cm|weeks|months|days|hours|minutes|years? ago))"), 2, 1),
     (re.compile(r"\b(\d{1,3})\s*(?:yo|y/o|y\.o\.?|yrs?|y)\s*,?\s*([MF])\b(?![/.\w])"), 1, 2),
     (re.compile(r"(?<![\w/])([MF])\s*[,/]?\s*(\d{1,3})\b(?!\s*(?:%|mg|kg|cm|mm|m\b|/))"), 2, 1),

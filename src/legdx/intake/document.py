@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING, overload
+from typing import TYPE_CHECKING, Any, Protocol, cast, overload
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.language import Language
@@ -27,6 +27,7 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["Doc", "Sentence", "Token", "english", "parse", "tokenize"]
 
 EXTRA_SENTENCE_END = [";"]  # besides spaCy's sentencizer defaults (. ! ? and their unicode kin)
+LOWER_TITLES = ["dr.", "mr.", "mrs.", "prof."]  # kept whole ("ms." may be multiple sclerosis ending a sentence)
 MAX_LEXEMES = 300_000  # a long-lived process rebuilds the blank pipeline when its vocabulary grows past this
 
 
@@ -82,6 +83,12 @@ def _sentence(tokens: list[Token], start: int, end: int) -> Sentence:
     return Sentence(start, end, tokens[start].idx, last.idx + len(last.text))
 
 
+class _Tokenizer(Protocol):
+    """The part of spaCy's rule-based tokenizer used here (``spacy.tokenizer`` is compiled, without stubs)."""
+
+    def add_special_case(self, string: str, substrings: list[dict[str, Any]]) -> None: ...
+
+
 @cache
 def english() -> Language:
     """spaCy's blank English pipeline with its rule-based sentencizer (built once per process)."""
@@ -93,6 +100,9 @@ def english() -> Language:
             "reading free text needs spaCy: install legdx with the 'nlp' extra (pip install 'legdx[nlp]')"
         ) from exc
     nlp = spacy.blank("en")
+    tokenizer = cast(_Tokenizer, nlp.tokenizer)  # a blank pipeline's tokenizer is spaCy's rule-based one
+    for title in LOWER_TITLES:  # text is tokenized in lower case; "Dr." is an exception, "dr." was not
+        tokenizer.add_special_case(title, [{"ORTH": title}])
     nlp.add_pipe("sentencizer", config={"punct_chars": Sentencizer.default_punct_chars + EXTRA_SENTENCE_END})
     return nlp
 
@@ -105,22 +115,38 @@ def _nlp() -> Language:
     return nlp
 
 
-def _tokens(sdoc: SpacyDoc) -> list[Token]:
-    return [Token(t.text, t.idx, t.norm_, t.is_space) for t in sdoc]
+def _lower(text: str) -> str:
+    """``text`` in lower case, character for character (a few characters grow when lower-cased,
+    "İ" -> "i̇": those stay as they are, so token offsets still index the original text)."""
+    low = text.lower()
+    if len(low) == len(text):
+        return low
+    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+
+
+def _tokens(sdoc: SpacyDoc, text: str) -> list[Token]:
+    return [Token(text[t.idx : t.idx + len(t.text)], t.idx, t.norm_, t.is_space) for t in sdoc]
 
 
 def tokenize(text: str) -> list[Token]:
-    """spaCy's English tokens of ``text`` (no sentence splitting)."""
-    return _tokens(_nlp().make_doc(text))
+    """spaCy's English tokens of ``text`` (no sentence splitting), tokenized in lower case like
+    :func:`parse`, so a pattern word and the same word in a text always split alike."""
+    return _tokens(_nlp().make_doc(_lower(text)), text)
 
 
 def parse(text: str) -> Doc:
-    """Tokens and sentences of ``text``: spaCy's sentencizer, and a line break ends a sentence."""
-    sdoc = _nlp()(text)
-    tokens = _tokens(sdoc)
+    """Tokens and sentences of ``text``: spaCy's sentencizer, and a line break ends a sentence.
+
+    spaCy tokenizes a lower-cased copy: its contraction rules are written for "can't" and "Can't"
+    but not "CAN'T", and it splits "t2dm" but keeps "T2DM" whole, so the case a person types in must
+    not change the tokens. Each token keeps its original text (capitals matter to "L" / "R" and to
+    the sentence rules below)."""
+    sdoc = _nlp()(_lower(text))
+    tokens = _tokens(sdoc, text)
     starts = [s.start for s in sdoc.sents]
     starts += [i + 1 for i, t in enumerate(tokens) if t.is_space and "\n" in t.text]
     starts += _unit_stops(tokens)
+    starts += _initial_stops(tokens)
     return Doc(text, tokens, starts)
 
 
@@ -133,4 +159,26 @@ def _unit_stops(tokens: list[Token]) -> list[int]:
         unit, nxt = tokens[b].text, tokens[c].text
         if tokens[a].text[:1].isdigit() and len(unit) > 1 and unit.endswith(".") and nxt[:1].isupper():
             out.append(c)
+    return out
+
+
+TITLES = {"dr", "mr", "mrs", "ms", "prof", "st", "sr", "jr"}
+
+
+def _initial_stops(tokens: list[Token]) -> list[int]:
+    """Sentence starts after a one-letter word that keeps its full stop ("low vitamin D. Calf pain",
+    "hepatitis B. She ..."): spaCy keeps "d." whole as an initial. Initials of a name stay one
+    sentence ("Dr. A. Smith", "J. K. Jones"): a capital word or title before the letter, or another
+    initial after it, says it is a name."""
+    out = []
+    words = [i for i, t in enumerate(tokens) if not t.is_space]
+    for a, b, c in zip(words, words[1:], words[2:], strict=False):
+        letter, prev, nxt = tokens[b].text, tokens[a].text, tokens[c].text
+        if len(letter) != 2 or not letter[0].isalpha() or letter[1] != ".":
+            continue
+        if not nxt[:1].isupper() or (len(nxt) == 2 and nxt.endswith(".")):
+            continue
+        if prev.rstrip(".").lower() in TITLES or (len(prev) == 2 and prev.endswith(".")) or prev == ".":
+            continue
+        out.append(c)
     return out

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # pragma: no cover
     from legdx.intake.document import Doc, Sentence
 
-__all__ = ["Side", "bilateral_candidates", "one_side", "swelling_findings"]
+__all__ = ["Side", "bilateral_candidates", "denied_swelling_findings", "one_side", "swelling_findings"]
 
 LIMB_SINGULAR = {
     "leg", "calf", "foot", "thigh", "ankle", "shin", "knee", "toe", "buttock", "hip", "limb", "heel",
@@ -210,3 +210,26 @@ def swelling_findings(doc: Doc, sent: Sentence, start: int, end: int, text_side:
     if limb in ANKLE:
         return {"ankle_swelling": True}
     return {"unilateral_leg_swelling": True}
+
+
+SWELLING_LIMBS = {"leg", "legs", "calf", "calves", "thigh", "thighs", "shin", "shins", "limb", "limbs", "extremity",
+                  "extremities", "lle", "rle", "gastrocnemius"}  # fmt: skip
+
+
+def denied_swelling_findings(doc: Doc, sent: Sentence, start: int, end: int) -> dict[str, bool]:
+    """What a negated swelling mention denies: only the swelling of the limb it names.
+
+    "No ankle swelling" -> ankle swelling false (it says nothing about one swollen calf); "no calf
+    or leg swelling" -> unilateral swelling false; "legs not swollen" -> both false; "no swelling"
+    with no limb named -> both false; a knee, hip or toe that is not swollen -> nothing.
+    """
+    limb = _swollen_limb(doc, sent, start, end)
+    if limb is None:
+        return {"unilateral_leg_swelling": False, "ankle_swelling": False}
+    if limb in ANKLE:
+        return {"ankle_swelling": False}
+    if limb in SWELLING_LIMBS:
+        if limb in LIMB_PLURAL:
+            return {"unilateral_leg_swelling": False, "ankle_swelling": False}
+        return {"unilateral_leg_swelling": False}
+    return {}

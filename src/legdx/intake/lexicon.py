@@ -11,7 +11,8 @@ The files (all YAML, read with :mod:`importlib.resources`, never located from ``
 ``entries.yaml``
     Phrases that set several findings at once (``claudication``), concepts whose meaning depends
     on their context (a *history of* DVT is ``previous_dvt``; a *mother with* restless legs is
-    ``family_history_rls``), and blockers (a "sudden cramp" is not a sudden onset).
+    ``family_history_rls``), and blockers (a "sudden cramp" is not a sudden onset; ``blocks``
+    names finding ids or entry ids: a "swollen knee" blocks the ``swelling`` entry).
 ``drugs.yaml``
     Drug names and class words per medication finding (atorvastatin -> ``taking_statin``).
 ``context.yaml``
@@ -28,7 +29,8 @@ Pattern syntax (one string per pattern, tokens separated by spaces; words are co
 - ``@macro``: any word of a macro set; ``NUM``: a number (digits, a number word, or a clinical
   duration fraction such as 10/7, 6/12, 2/52); ``*``: any word;
 - a trailing ``?`` makes a token optional (``the?``); ``..`` skips up to 3 words and ``...`` up to
-  6 (never across a sentence end);
+  6 (never across punctuation, and never over a negation word: "no", "not", "n't", "never",
+  "without", "nor", which would otherwise hide inside the phrase and escape negation);
 - a pattern made only of plain words is a phrase, looked up whole in a table (``matcher.py``).
 """
 
@@ -61,7 +63,9 @@ class Entry(BaseModel):
     ``current`` applies to an affirmed mention about the person now. ``historical`` applies under a
     history cue ("history of", "PMH:"); when it is ``None`` the intake keeps the current meaning for
     history-like findings (history, medication, lifestyle) and drops the rest. ``family`` applies
-    under a blood-relative cue. ``blocks`` suppresses matches of those findings inside this span.
+    under a blood-relative cue. ``blocks`` suppresses matches of those findings (or entries) inside
+    this span. ``special``: ``swelling`` is resolved by ``laterality.py``; ``site_pain`` is a body
+    site that counts only when a pain word is linked to it (``reader._site_pain``).
     """
 
     model_config = SETTINGS
@@ -72,7 +76,7 @@ class Entry(BaseModel):
     historical: dict[str, Value] | None = None
     family: dict[str, Value] = Field(default_factory=dict)
     blocks: list[str] = Field(default_factory=list)
-    special: Literal["swelling"] | None = None
+    special: Literal["swelling", "site_pain"] | None = None
 
 
 class FindingTerms(BaseModel):
@@ -130,6 +134,10 @@ class Analyte(BaseModel):
     unitless: list[Guess] = Field(default_factory=list)
     pick: Literal["first", "min"] = "first"
     threshold: float | None = None  # binary findings: value >= threshold -> True (after conversion)
+    # binary findings that only a low value shows: value < present_below -> True, and a higher value
+    # says nothing (an eGFR under 60 is chronic kidney disease; 85 does not rule out early CKD)
+    present_below: float | None = None
+    signed: bool = False  # the value may be negative ("Wells score -1"); elsewhere "-" is a dash
 
     @model_validator(mode="after")
     def _guess_units_exist(self) -> Analyte:
@@ -137,6 +145,8 @@ class Analyte(BaseModel):
         bad = [g.unit for g in self.unitless if g.unit is not None and g.unit not in names]
         if bad:
             raise ValueError(f"{self.finding}: unitless guesses name unknown units {bad}")
+        if self.threshold is not None and self.present_below is not None:
+            raise ValueError(f"{self.finding}: give a threshold or present_below, not both")
         return self
 
 
@@ -163,7 +173,9 @@ class Lexicon(BaseModel):
         """Every finding id the lexicon can produce."""
         out: set[str] = set()
         for e in self.entries:
-            out |= set(e.current) | set(e.historical or {}) | set(e.family) | set(e.blocks)
+            out |= set(e.current) | set(e.historical or {}) | set(e.family)
+        concepts = {e.id for e in self.entries if e.id} - out  # entry ids that are not finding ids
+        out |= {b for e in self.entries for b in e.blocks if b not in concepts}
         out |= {a.finding for a in self.analytes}
         return out
 

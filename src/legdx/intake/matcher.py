@@ -36,7 +36,7 @@ from legdx.intake.spelling import SpellingCorrector
 
 __all__ = ["Match", "LexiconMatcher", "TokenPattern", "TokenTest", "compile_pattern", "get_matcher"]
 
-GAP_STOP = frozenset([".", "!", "?", ";", ","])  # a gap or ``*`` never skips these
+GAP_STOP = frozenset([".", "!", "?", ";", ","])  # a gap or ``*`` never skips these (nor GAP_NEGATIONS)
 NUMBER_WORDS = [
     "a", "an", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
     "twelve", "fifteen", "twenty", "thirty", "forty", "fifty", "hundred", "half", "few", "couple", "several",
@@ -44,11 +44,14 @@ NUMBER_WORDS = [
 # digits, a number word, or a clinical duration written as a fraction (10/7 days, 6/12 months, 2/52 weeks)
 NUMBER_RE = re.compile(r"^\d+(?:[.,]\d+)*$|^\d{1,2}/(?:7|12|52)$|^(?:" + "|".join(NUMBER_WORDS) + ")$")
 MAX_EXPANSIONS = 400
+PLAIN_WORDS = re.compile(r"[A-Za-z'-]+(?: [A-Za-z'-]+)+")  # a phrase of ordinary words only
 COMMON = {
     "a", "an", "the", "and", "or", "of", "to", "in", "on", "at", "by", "for", "with", "my", "her", "his", "is",
     "was", "are", "be", "it", "i", "not", "no", "when", "if", "up", "down", "out", "that", "this", "as", "from",
 }  # fmt: skip
-NEGATION_PREFIXES = {"no", "not", "non", "without", "never", "denies", "negative"}
+# a gap or ``*`` never skips these either: "the pain is not getting worse when I walk" must not match
+# "@pain .. worse .. walk" with the "not" inside it, where the phrase would shield it from negation
+GAP_NEGATIONS = frozenset(["no", "not", "never", "without", "nor"])
 
 Tokenize = Callable[[str], list[str]]  # text -> the NORMs of its non-space tokens
 
@@ -72,9 +75,9 @@ class TokenTest:
 
     ``words`` / ``prefixes``: the token's NORM is one of the words or starts with one of the
     prefixes; ``number``: digits ("12", "0.5", "1,000"), a number word or a
-    duration fraction ("6/12"); ``any``: any word that is
-    neither whitespace nor one of ``GAP_STOP``. ``optional``: may be skipped. ``gap`` > 0: up to
-    that many ``any`` tokens (``..`` = 3, ``...`` = 6).
+    duration fraction ("6/12"); ``any``: any word that is neither whitespace nor one of
+    ``GAP_STOP`` or ``GAP_NEGATIONS``. ``optional``: may be skipped. ``gap`` > 0: up to that many
+    ``any`` tokens (``..`` = 3, ``...`` = 6).
     """
 
     kind: str
@@ -93,7 +96,11 @@ NUM = TokenTest(NUMBER)
 
 def _word_tests(word: str, macros: dict[str, list[str]], tokenize: Tokenize) -> list[TokenTest]:
     """Tests for one pattern word (no ``|``): literal (may split into several tokens), ``@macro``,
-    ``word*`` prefix, ``NUM``, ``*`` (any word); a trailing ``?`` makes it optional."""
+    ``word*`` prefix, ``NUM``, ``*`` (any word); a trailing ``?`` makes it optional; ``_`` joins
+    several such words into one alternative."""
+    if "_" in word.strip("_") and word.lstrip("@").rstrip("?") not in macros:
+        # "came_on_within", "for_NUM_minutes", "on_@drug_taking_statin": each joined word as if alone
+        return [t for part in _joined(word, macros) for t in _word_tests(part, macros, tokenize)]
     optional = len(word) > 1 and word.endswith("?")
     if optional:
         word = word[:-1]
@@ -113,6 +120,22 @@ def _word_tests(word: str, macros: dict[str, list[str]], tokenize: Tokenize) -> 
             return [TokenTest(WORDS, frozenset([n])) for n in norms]
         test = TokenTest(WORDS, frozenset(norms))
     return [test.but_optional() if optional else test]
+
+
+def _joined(word: str, macros: dict[str, list[str]]) -> list[str]:
+    """The words of a ``_``-joined alternative; a macro name may itself hold ``_`` (``@drug_taking_statin``)."""
+    pieces = [p for p in word.split("_") if p]
+    out: list[str] = []
+    i = 0
+    while i < len(pieces):
+        j = i + 1
+        if pieces[i].startswith("@"):  # the longest run of pieces that names a macro
+            j = next(
+                (k for k in range(len(pieces), i, -1) if "_".join(pieces[i:k]).lstrip("@").rstrip("?") in macros), j
+            )
+        out.append("_".join(pieces[i:j]))
+        i = j
+    return out
 
 
 def _set_test(alts: tuple[str, ...], macros: dict[str, list[str]], tokenize: Tokenize) -> TokenTest:
@@ -142,7 +165,7 @@ def _slot(alts: list[str], macros: dict[str, list[str]], tokenize: Tokenize) -> 
     options: list[list[TokenTest]] = []
     for alt in alts:
         words = alt.split()
-        if len(words) == 1 and "_" not in alt:
+        if len(words) == 1 and "_" not in alt.strip("_"):
             w = words[0]
             if len(w) > 1 and w.endswith("?"):
                 optional, w = True, w[:-1]
@@ -193,20 +216,27 @@ def _is_special(token: str) -> bool:
 def compile_pattern(pattern: str, macros: dict[str, list[str]], tokenize: Tokenize) -> list[list[TokenTest]] | None:
     """Compile one lexicon pattern into token patterns (``None`` for a plain phrase).
 
-    Within a stretch between gaps, ``|`` separates single words ("pain|ache in the calf" = pain or
-    ache, then "in the calf"), unless the stretch is a list of phrases: two or more alternatives with
-    several words, one of them in the middle ("flat feet|flat foot|pes planus"), where a leading
-    negation is shared ("no numbness|tingling|pins and needles"); ``_`` joins the words of one
-    alternative explicitly ("no_feeling|numb"). Alternatives of several words expand into separate
-    token patterns.
+    ``|`` always separates single words ("pain|ache in the calf" = pain or ache, then "in the
+    calf"); ``_`` joins the words of one alternative ("flat_feet|flat_foot|pes_planus",
+    "no_feeling|numb"). Alternatives of several words expand into separate token patterns.
+
+    A stretch that reads as a list of phrases ("flat feet|flat foot|pes planus": two or more
+    alternatives of plain words with spaces, one of them in the middle) is refused: it used to be
+    read as whole phrases, which silently made "when|once|whenever i|she|he" match a bare "she" and
+    "better|easier when|while|on|by lying" a bare "on". The ``_`` form says which words go together;
+    a stretch whose spaced parts hold a macro, a number, punctuation or an option is a sequence of
+    single-word slots ("sudden|abrupt , @severe|sharp , @pain").
 
     >>> compile_pattern("calf pain", {}, lambda s: s.split()) is None
     True
     >>> first = compile_pattern("pain|ache in the? calf*", {}, lambda s: s.split())[0]
     >>> sorted(first[0].words), first[2].optional, first[3].prefixes
     (['ache', 'pain'], True, ('calf',))
-    >>> len(compile_pattern("flat feet|flat foot|pes planus", {}, lambda s: s.split()))
+    >>> len(compile_pattern("flat_feet|flat_foot|pes_planus", {}, lambda s: s.split()))
     3
+    >>> compile_pattern("flat feet|flat foot|pes planus", {}, lambda s: s.split())  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    legdx.intake.matcher.PatternError: ambiguous alternatives ...
     """
     raw = pattern.split()
     if not raw:
@@ -218,18 +248,14 @@ def compile_pattern(pattern: str, macros: dict[str, list[str]], tokenize: Tokeni
         if isinstance(seg, str):
             slots.append([[TokenTest(ANY_WORD, optional=True, gap=3 if seg == ".." else 6)]])
             continue
-        parts = " ".join(seg).split("|")
+        stretch = " ".join(seg)
+        parts = stretch.split("|")
         multi = [i for i, p in enumerate(parts) if " " in p.strip()]
-        phrase_list = len(multi) >= 2 and any(0 < i < len(parts) - 1 for i in multi)
-        if phrase_list:
-            alts = [p.strip() for p in parts if p.strip()]
-            head = alts[0].split()[0]
-            if head in NEGATION_PREFIXES and not any(a.split()[0] == head for a in alts[1:]):
-                alts = [alts[0]] + [f"{head} {a}" for a in alts[1:]]  # "no numbness|tingling" = no either
-            slots.append(_slot(alts, macros, tokenize))
-        else:
-            for tok in seg:
-                slots.append(_slot([a for a in tok.split("|") if a], macros, tokenize))
+        plain = all(PLAIN_WORDS.fullmatch(parts[i].strip()) for i in multi)
+        if len(multi) >= 2 and any(0 < i < len(parts) - 1 for i in multi) and plain:
+            raise PatternError(f"ambiguous alternatives {stretch!r}: join the words of each alternative with _")
+        for tok in seg:
+            slots.append(_slot([a for a in tok.split("|") if a], macros, tokenize))
     patterns: list[list[TokenTest]] = [[]]
     for options in slots:
         patterns = [p + o for p in patterns for o in options]
@@ -295,7 +321,10 @@ def _view(doc: Doc) -> _TokenView:
     return _TokenView(
         norms,
         [NUMBER_RE.search(n) is not None for n in norms],
-        [not t.is_space and t.text not in GAP_STOP for t in doc.tokens],
+        [
+            not t.is_space and t.text not in GAP_STOP and n not in GAP_NEGATIONS
+            for t, n in zip(doc.tokens, norms, strict=True)
+        ],
     )
 
 

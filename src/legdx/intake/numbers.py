@@ -5,7 +5,9 @@ base's unit (``value * factor + offset``) and guesses for a number written witho
 magnesium of 1.9 is mg/dL, not mmol/L; an HbA1c of 55 is mmol/mol). A number followed by a unit
 that belongs to no analyte and is on the reject list ("magnesium 400 mg" is a dose) is skipped.
 Binary findings read from a number (fever from a temperature, a positive D-dimer, obesity from a
-BMI) use the analyte's ``threshold``. Pure regular expressions over the raw text: no spaCy needed.
+BMI) use the analyte's ``threshold``; a finding only a low value shows (chronic kidney disease from
+an eGFR under 60) uses ``present_below``. Only an analyte marked ``signed`` reads a minus sign.
+Pure regular expressions over the raw text: no spaCy needed.
 
 >>> [(r.finding, round(float(r.value), 2)) for r in read_measurements("K 3.1, Mg 1.7 mg/dL, HbA1c 55 mmol/mol")]
 [('potassium_mmol_l', 3.1), ('magnesium_mmol_l', 0.7), ('hba1c_percent', 7.18)]
@@ -21,6 +23,9 @@ from legdx.intake.lexicon import Analyte, Lexicon, load_lexicon
 __all__ = ["Reading", "parse_number", "read_measurements"]
 
 NUMBER = re.compile(r"\s*(?:[<>≤≥~≈]\s*)?([0-9]+(?:[.,][0-9]+)*)")
+# a minus sign: after a space, ":", "=" or "(" and right before the digits ("Wells score -1", "Wells: −2"),
+# never glued to the name ("eGFR-38" is a dash) nor spaced from the number ("BMI - 31")
+SIGNED = re.compile(r"\s*(?:[<>≤≥~≈]\s*)?((?:(?<=[\s:=(])[-−–])?[0-9]+(?:[.,][0-9]+)*)")
 STEP = re.compile(r"\s*(?:([A-Za-z]+)|([:=~≈\-–(),]))")
 MAX_CONNECTORS = 6
 
@@ -37,9 +42,12 @@ class Reading:
 def parse_number(raw: str) -> float | None:
     """Read "12,000" as twelve thousand, "0,62" as 0.62 and "3.1" as 3.1.
 
-    >>> parse_number("12,000"), parse_number("0,62"), parse_number("3.1"), parse_number("1.2.3")
-    (12000.0, 0.62, 3.1, None)
+    >>> parse_number("12,000"), parse_number("0,62"), parse_number("3.1"), parse_number("1.2.3"), parse_number("−1")
+    (12000.0, 0.62, 3.1, None, -1.0)
     """
+    if raw[:1] in "-−–":
+        value = parse_number(raw[1:])
+        return None if value is None else -value
     if re.fullmatch(r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?", raw):
         return float(raw.replace(",", ""))
     text = raw.replace(",", ".")
@@ -102,8 +110,9 @@ def _read_one(
     text: str, pos: int, comp: _Compiled, connectors: frozenset[str], reject: re.Pattern[str]
 ) -> Reading | None:
     a = comp.analyte
+    number = SIGNED if a.signed else NUMBER
     for _ in range(MAX_CONNECTORS + 1):
-        num = NUMBER.match(text, pos)
+        num = number.match(text, pos)
         if num:
             break
         step = STEP.match(text, pos)
@@ -131,7 +140,13 @@ def _read_one(
                     factor, offset = comp.guess_units[g.unit]
                 break
     converted = value * factor + offset
-    out: bool | float = converted >= a.threshold if a.threshold is not None else round(converted, 4)
+    out: bool | float = round(converted, 4)
+    if a.threshold is not None:
+        out = converted >= a.threshold
+    elif a.present_below is not None:
+        if converted >= a.present_below:
+            return None
+        out = True
     return Reading(a.finding, out, 0, end, a.pick)
 
 

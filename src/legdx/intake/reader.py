@@ -25,8 +25,11 @@ How it reads, in order:
    relative *reporting* ("Daughter found an ulcer") is not family history; and when the text is
    about a relative ("My dad is 82 and ..."), that relative is the patient, not someone else.
    Blocker phrases take over matches that start or end inside them ("painful period cramps").
-4. Laterality (``laterality.py``), time course (``durations.py``), measured values with units and
-   conversions (``numbers.py``), and age / sex (``demographics.py``). Two combinations: an injury
+4. Laterality (``laterality.py``), time course (``durations.py``: sudden onset, and how long the
+   complaint has lasted, from its first stated duration), measured values with units and
+   conversions (``numbers.py``), and age / sex (``demographics.py``). Site pain: a body site
+   ("thighs", "knee") linked to a pain word in its sentence through listing words only is that
+   site's pain ("pain in both legs, behind the knees and front of thighs"; ``_site_pain``). Two combinations: an injury
    anywhere in the text plus pain off the scale, untouched by painkillers or escalating gives
    ``severe_pain_after_injury`` (inferred); foot drop implies leg weakness (inferred).
 5. One value per finding: measured numbers beat qualitative words, explicit phrases beat inferred
@@ -66,6 +69,8 @@ from legdx.kb.schema import AGE_FINDING, FEMALE_FINDING, Finding, FindingCategor
 
 if TYPE_CHECKING:  # pragma: no cover
     from legdx.intake.context import Target
+    from legdx.intake.document import Doc
+    from legdx.intake.lexicon import Lexicon
 
 __all__ = ["extract", "understand"]
 
@@ -145,6 +150,72 @@ def _covers(blocker: Target, t: Target) -> bool:
     return blocker.start <= t.start < blocker.end or blocker.start < t.end <= blocker.end
 
 
+SITE_REACH = 12  # tokens a site and its pain word may lie apart (through linking words only)
+
+
+@dataclass(frozen=True)
+class _Words:
+    """A macro's word set: whole words and ``prefix*`` prefixes."""
+
+    words: frozenset[str]
+    prefixes: tuple[str, ...]
+
+    @classmethod
+    def of(cls, items: list[str]) -> _Words:
+        return cls(frozenset(w for w in items if not w.endswith("*")), tuple(w[:-1] for w in items if w.endswith("*")))
+
+    def __contains__(self, norm: object) -> bool:
+        return isinstance(norm, str) and (
+            norm in self.words or (bool(self.prefixes) and norm.startswith(self.prefixes))
+        )
+
+
+SiteWords = tuple[_Words, _Words, _Words, _Words, frozenset[str]]
+DETERMINERS = {"the", "my", "his", "her", "their", "both", "left", "right", "l", "r"}
+
+
+def _site_words(lex: Lexicon) -> SiteWords:
+    """(pain, linking, "spared" and bounding words) for site pain; every site word also links
+    (a few hundred words: built per text, cheaper than a cache keyed on the lexicon)."""
+    sites = [w for e in lex.entries if e.special == "site_pain" for term in e.terms for w in term.split("_")]
+    link = _Words.of(lex.macros["sitelink"] + sites)
+    m = lex.macros
+    whole = frozenset(term for e in lex.entries if e.special == "site_pain" for term in e.terms if "_" not in term)
+    return _Words.of(m["sitepain"]), link, _Words.of(m["sitefine"]), _Words.of(m["siteedge"]), whole
+
+
+def _site_pain(doc: Doc, t: Target, words: SiteWords) -> bool:
+    """Is the body site at ``t`` in pain? A pain word is reached from it, left or right within its
+    sentence, over linking words only ("pain in both legs, behind the knees and front of thighs",
+    "achy lower back and thighs", "knee hurts, sometimes the thigh also"), and the site is not
+    followed by a word that spares it ("calf pain, thigh fine") nor only a bound ("pain down past
+    the knee", "swollen below the knee"). Negation and the other ConText
+    categories of the site are checked by the caller; a "not" or "no" is no linking word, so
+    "the calf is not painful" links nothing."""
+    pain, link, fine, edge, sites = words
+    i = t.start - 1
+    while i >= t.sent_start and doc.norms[i] in DETERMINERS:
+        i -= 1
+    if i >= t.sent_start and doc.norms[i] in edge:  # "below the knee": a bound, not the site
+        return False
+    found = False
+    for step, start, stop in ((-1, t.start - 1, t.sent_start - 1), (1, t.end, t.sent_end)):
+        budget = SITE_REACH  # words since the last site: a list of sites may run on ("flank ... groin ... thigh")
+        for i in range(start, stop, step):
+            n = doc.norms[i]
+            if doc[i].is_space or budget == 0:
+                break
+            if step > 0 and n in fine:
+                return False
+            if n in pain:
+                found = True
+                break
+            if n not in link:
+                break
+            budget = SITE_REACH if n in sites else budget - 1
+    return found
+
+
 def _candidates(text: str, findings: Mapping[str, Finding]) -> list[_Candidate]:
     from legdx.intake import durations, laterality
     from legdx.intake.context import Modifier, Target, assign
@@ -176,14 +247,15 @@ def _candidates(text: str, findings: Mapping[str, Finding]) -> list[_Candidate]:
             continue
         e = lex.entries[idx]
         ids = frozenset({e.id or ""} | set(e.current) | set(e.historical or {}) | set(e.family))
-        targets.append(Target(idx, m.start, m.end, ss, se, ids, set()))
+        denies = bool(e.current) and all(v is False for v in e.current.values())
+        targets.append(Target(idx, m.start, m.end, ss, se, ids, set(), denies))
 
     blockers = [t for t in targets if lex.entries[t.entry].blocks]
     if blockers:
         kept = []
         for t in targets:
             e = lex.entries[t.entry]
-            sets = set(e.current) | set(e.historical or {}) | set(e.family)
+            sets = set(e.current) | set(e.historical or {}) | set(e.family) | ({e.id} if e.id else set())
             if any(b is not t and _covers(b, t) and sets & set(lex.entries[b.entry].blocks) for b in blockers):
                 continue
             kept.append(t)
@@ -202,6 +274,7 @@ def _candidates(text: str, findings: Mapping[str, Finding]) -> list[_Candidate]:
             past.update(range(t.sent_start, t.sent_end))
     text_side = laterality.one_side(doc, elsewhere | past)  # "left" / "right" when only that side is named
     about_patient: dict[str, list[Target]] = {}  # concept id -> its affirmed mentions about the person now
+    site_words: SiteWords | None = None
     for t in targets:
         e = lex.entries[t.entry]
         cs, ce = doc[t.start].idx, doc[t.end - 1].idx + len(doc[t.end - 1].text)
@@ -212,15 +285,17 @@ def _candidates(text: str, findings: Mapping[str, Finding]) -> list[_Candidate]:
             if t.categories & {"family", "other", "hypothetical", "possible", "historical"}:
                 continue
             if "negated" in t.categories:
-                words = {doc[i].norm for i in range(t.sent_start, t.sent_end)}
-                meaning = {"unilateral_leg_swelling": False}
-                if words & laterality.ANKLE or not words & (laterality.LIMB_SINGULAR | laterality.LIMB_PLURAL):
-                    meaning["ankle_swelling"] = False
+                meaning = laterality.denied_swelling_findings(doc, sent_of[t.start], t.start, t.end)
             else:
                 meaning = laterality.swelling_findings(doc, sent_of[t.start], t.start, t.end, text_side)
                 if ankle_phrase and "unilateral_leg_swelling" not in meaning:
                     meaning = {"ankle_swelling": True}
             out += [_Candidate(f, v, cs, ce, EXPLICIT) for f, v in meaning.items() if f in findings]
+            continue
+        if e.special == "site_pain":
+            site_words = site_words or _site_words(lex)
+            if not t.categories & UNAFFIRMED and _site_pain(doc, t, site_words):
+                out += [_Candidate(f, v, cs, ce, INFERRED) for f, v in e.current.items() if f in findings]
             continue
         if _uncertain_about_person(t.categories):
             out += [_Candidate(f, True, cs, ce, UNCERTAIN) for f in _uncertain_warning_signs(e.current, findings)]
@@ -244,10 +319,19 @@ def _candidates(text: str, findings: Mapping[str, Finding]) -> list[_Candidate]:
         first, last = doc[side.start], doc[side.end - 1]
         out.append(_Candidate(side.finding, side.value, first.idx, last.idx + len(last.text), side.priority))
 
+    lasted: _Candidate | None = None  # the first duration of the complaint says how long it has lasted
     for s in sents:
         base = s.start_char
+        if s.start in elsewhere:
+            continue
         for a, b, sudden in durations.onset_spans(text[base : s.end_char]):
             out.append(_Candidate("sudden_onset", sudden, base + a, base + b, INFERRED))
+        for a, b, long in durations.persistence_spans(text[base : s.end_char]):
+            age = demo.age_span
+            if lasted is None and not (age and age[0] < base + b and base + a < age[1]):
+                lasted = _Candidate("persistent_symptoms", long, base + a, base + b, MEASURED)
+    if lasted is not None and "persistent_symptoms" in findings:
+        out.append(lasted)
 
     for r in read_measurements(text, lex):
         out.append(_Candidate(r.finding, r.value, r.start, r.end, MEASURED, r.pick))
