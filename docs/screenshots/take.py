@@ -7,7 +7,7 @@ Start the two apps first, each on an empty database:
 
 then, from the repository root: ``.venv/bin/python docs/screenshots/take.py [--before URL] [--after URL]``.
 Each person describes the problem, confirms what was read, answers as they would (yes to what they
-have, no to the rest, "I don't know" to test results), and reaches the result. Pages are shot at a
+have, no to the rest, "I have no results" / "I don't know" to test results), and reaches the result. Pages are shot at a
 phone's size (412 x 915).
 """
 
@@ -84,7 +84,7 @@ def answer(page: Page, person: Person) -> None:
         qid = form.get_attribute("data-question")
         page.get_by_role("button", name="Yes" if qid in person.has else "No", exact=True).click()
     else:
-        page.get_by_role("button", name=re.compile("^I don't know")).click()
+        page.get_by_role("button", name=re.compile("^(I don't know|I have no results)")).click()
     page.wait_for_load_state()
 
 
@@ -129,13 +129,15 @@ def journey(page: Page, base: str, person: Person, prefix: str) -> list[str]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--before", default="http://127.0.0.1:8011")
+    parser.add_argument("--before", default="http://127.0.0.1:8011", help="'' skips the previous release")
     parser.add_argument("--after", default="http://127.0.0.1:8000")
     parser.add_argument("--chromium", default="/usr/bin/chromium")
     args = parser.parse_args()
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=args.chromium, args=["--no-sandbox"])
         for prefix, base in (("before", args.before), ("after", args.after)):
+            if not base:
+                continue
             context = browser.new_context(viewport=SIZE, device_scale_factor=1)
             page = context.new_page()
             for person in PEOPLE:
