@@ -49,7 +49,7 @@ from legdx.case import AGE_MAX, Case, FindingValue, parse_case
 from legdx.engine import CaseStates, Posterior, gain_by_condition, posterior, resolve_states
 from legdx.errors import InvalidCase
 from legdx.kb.compile import CompiledKB
-from legdx.kb.schema import Finding, FindingCategory, FindingKind, TriageLevel
+from legdx.kb.schema import Finding, FindingCategory, FindingKind, TriageLevel, TriageRule
 from legdx.triage import CaseFacts, case_facts, triage
 
 __all__ = [
@@ -329,6 +329,17 @@ def _answer_count(state: InterviewState) -> int:
     return sum(f not in confirmed for f, _ in state.answers) + (2 if DEMOGRAPHICS in state.asked else 0)
 
 
+def _open_groups(rule: TriageRule, answers: dict[str, Answer], present: set[str]) -> list[list[str]] | None:
+    """The rule's "any of" groups when the answers so far still let it fire, else None (a finding
+    it needs was denied, a finding that rules it out is present, or a whole group was denied)."""
+    if any(answers.get(f) is False for f in rule.all) or any(f in present for f in rule.none):
+        return None
+    groups = [g for g in (rule.any, rule.also_any) if g]
+    if any(all(answers.get(f) is False for f in g) for g in groups):
+        return None
+    return groups
+
+
 def _completing(state: InterviewState, ckb: CompiledKB, now: _Now, allowed: set[str]) -> list[str]:
     """Findings that could complete a warning-sign rule already partly met, most urgent rule first.
 
@@ -341,10 +352,8 @@ def _completing(state: InterviewState, ckb: CompiledKB, now: _Now, allowed: set[
     for rule in ckb.kb.triage_rules:
         if rule.level.rank <= now.level.rank or rule.probable or rule.always:
             continue
-        if any(answers.get(f) is False for f in rule.all) or any(f in present for f in rule.none):
-            continue
-        groups = [g for g in (rule.any, rule.also_any) if g]
-        if any(all(answers.get(f) is False for f in g) for g in groups):
+        groups = _open_groups(rule, answers, present)
+        if groups is None:
             continue
         touched = any(f in present for f in rule.all) or any(f in present for g in groups for f in g)
         if not touched:
@@ -442,10 +451,8 @@ def _emergency_reach(state: InterviewState, ckb: CompiledKB, now: _Now, allowed:
     for rule in ckb.kb.triage_rules:
         if rule.level is not TriageLevel.EMERGENCY or rule.probable or rule.always or rule.bands:
             continue
-        if any(answers.get(f) is False for f in rule.all) or any(f in present for f in rule.none):
-            continue
-        groups = [g for g in (rule.any, rule.also_any) if g]
-        if any(all(answers.get(f) is False for f in g) for g in groups):
+        groups = _open_groups(rule, answers, present)
+        if groups is None:
             continue
         missing = [f for f in rule.all if f not in present] + [
             g[0] if not any(f in allowed for f in g) else next(f for f in g if f in allowed)
