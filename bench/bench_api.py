@@ -22,6 +22,7 @@ import subprocess
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -68,26 +69,37 @@ def start_server(db_url: str, port: int, log: Path) -> subprocess.Popen[bytes]:
     return proc
 
 
-def run(base: str, n: int, concurrency: int) -> tuple[list[float], float]:
-    latencies: list[float] = []
+class RequestFailed(Exception):
+    """A request the benchmark needed did not succeed (the run stops: figures need every one)."""
+
+
+def spread(
+    base: str, n: int, concurrency: int, one: Callable[[httpx.Client, int], dict[str, float]]
+) -> tuple[dict[str, list[float]], float]:
+    """Call ``one(client, i)`` for i in 0..n-1 over ``concurrency`` client threads.
+
+    ``one`` returns named latencies in seconds (e.g. {"post": 0.004}); returns every name's
+    latencies and the wall time. Any RequestFailed stops the run with its message."""
+    latencies: dict[str, list[float]] = {}
     lock = threading.Lock()
     counter = iter(range(n))
     errors: list[str] = []
 
     def worker() -> None:
-        with httpx.Client(base_url=base, timeout=30) as client:
+        with httpx.Client(base_url=base, timeout=60) as client:
             while True:
                 with lock:
                     i = next(counter, None)
                 if i is None:
                     return
-                t0 = time.perf_counter()
-                r = client.post("/api/v1/assessments", json=CASES[i % len(CASES)])
-                dt = time.perf_counter() - t0
-                if r.status_code != 201:
-                    errors.append(f"{r.status_code} {r.text[:200]}")
+                try:
+                    timed = one(client, i)
+                except RequestFailed as exc:
+                    errors.append(str(exc))
+                    continue
                 with lock:
-                    latencies.append(dt)
+                    for name, seconds in timed.items():
+                        latencies.setdefault(name, []).append(seconds)
 
     threads = [threading.Thread(target=worker) for _ in range(concurrency)]
     t0 = time.perf_counter()
@@ -99,6 +111,19 @@ def run(base: str, n: int, concurrency: int) -> tuple[list[float], float]:
     if errors:
         raise SystemExit(f"{len(errors)} requests failed, e.g. {errors[0]}")
     return latencies, wall
+
+
+def create(client: httpx.Client, i: int) -> dict[str, float]:
+    t0 = time.perf_counter()
+    r = client.post("/api/v1/assessments", json=CASES[i % len(CASES)])
+    if r.status_code != 201:
+        raise RequestFailed(f"{r.status_code} {r.text[:200]}")
+    return {"post": time.perf_counter() - t0}
+
+
+def run(base: str, n: int, concurrency: int) -> tuple[list[float], float]:
+    latencies, wall = spread(base, n, concurrency, create)
+    return latencies["post"], wall
 
 
 def pct(values: list[float], q: float) -> float:

@@ -20,7 +20,6 @@ import json
 import os
 import statistics
 import tempfile
-import threading
 import time
 import uuid
 from pathlib import Path
@@ -28,7 +27,7 @@ from pathlib import Path
 import httpx
 from tests.serving import ServerStartError, spawn_server
 
-from bench.bench_api import CASES, REPO, free_port, pct
+from bench.bench_api import CASES, REPO, RequestFailed, free_port, pct, spread
 
 CONCURRENCY = (1, 4, 16)
 
@@ -40,46 +39,22 @@ def rss_mib(pid: int) -> float:
     raise SystemExit("no VmRSS for the server process")
 
 
+def create_and_read(client: httpx.Client, i: int) -> dict[str, float]:
+    t0 = time.perf_counter()
+    r = client.post("/api/v1/assessments", json=CASES[i % len(CASES)], headers={"Idempotency-Key": str(uuid.uuid4())})
+    t1 = time.perf_counter()
+    if r.status_code != 201:
+        raise RequestFailed(f"POST {r.status_code} {r.text[:200]}")
+    g = client.get(r.headers["location"])
+    if g.status_code != 200:
+        raise RequestFailed(f"GET {g.status_code}")
+    return {"post": t1 - t0, "get": time.perf_counter() - t1}
+
+
 def run(base: str, n: int, concurrency: int) -> dict[str, float]:
     """``n`` creates, each followed by one read of the record, over ``concurrency`` client threads."""
-    lat_post: list[float] = []
-    lat_get: list[float] = []
-    lock = threading.Lock()
-    counter = iter(range(n))
-    errors: list[str] = []
-
-    def worker() -> None:
-        with httpx.Client(base_url=base, timeout=60) as client:
-            while True:
-                with lock:
-                    i = next(counter, None)
-                if i is None:
-                    return
-                t0 = time.perf_counter()
-                r = client.post(
-                    "/api/v1/assessments", json=CASES[i % len(CASES)], headers={"Idempotency-Key": str(uuid.uuid4())}
-                )
-                t1 = time.perf_counter()
-                if r.status_code != 201:
-                    errors.append(f"POST {r.status_code} {r.text[:200]}")
-                    continue
-                g = client.get(r.headers["location"])
-                t2 = time.perf_counter()
-                if g.status_code != 200:
-                    errors.append(f"GET {g.status_code}")
-                with lock:
-                    lat_post.append(t1 - t0)
-                    lat_get.append(t2 - t1)
-
-    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
-    t0 = time.perf_counter()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    wall = time.perf_counter() - t0
-    if errors:
-        raise SystemExit(f"{len(errors)} requests failed, e.g. {errors[0]}")
+    latencies, wall = spread(base, n, concurrency, create_and_read)
+    lat_post, lat_get = latencies["post"], latencies["get"]
     return {
         "concurrency": concurrency,
         "creates": n,
