@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+import time
 from enum import StrEnum
 from functools import cache
 from pathlib import Path
@@ -519,6 +520,93 @@ def serve(
         run(create_app(settings), host=host, port=port, log_level=log_level, header_timeout=settings.header_timeout)
     except LegdxError as exc:
         fail(str(exc))
+
+
+class Engine(StrEnum):
+    local = "local"
+    dask = "dask"
+
+
+def _print_summary(summary: Any, seconds: float) -> None:
+    """Counts per triage level and per top condition, on stderr (stdout stays free for pipes)."""
+    rate = summary.rows / seconds if seconds > 0 else 0.0
+    print(
+        f"screened {summary.rows} rows in {seconds:.1f} s ({rate:,.0f} rows/s); rows with an error: {summary.bad_rows}",
+        file=sys.stderr,
+    )
+    from legdx.kb.schema import TriageLevel
+
+    levels = ", ".join(f"{level.value} {summary.triage.get(level.value, 0)}" for level in reversed(TriageLevel))
+    print(f"triage: {levels}", file=sys.stderr)
+    top = sorted(summary.top_condition.items(), key=lambda kv: (-kv[1], kv[0]))
+    print("top condition: " + (", ".join(f"{c} {n}" for c, n in top) or "none"), file=sys.stderr)
+
+
+@app.command()
+def screen(
+    source: Annotated[
+        Path | None, typer.Argument(metavar="INPUT", help="Wide table (.parquet or .csv): a column per finding id.")
+    ] = None,
+    output: Annotated[Path, typer.Option("--output", "-o", help="Output Parquet file.")] = Path("screen.parquet"),
+    engine: Annotated[Engine, typer.Option(help="local: this process; dask: dask.distributed workers.")] = Engine.local,
+    scheduler: Annotated[
+        str | None, typer.Option(help="Dask scheduler address (default: start a local cluster).")
+    ] = None,
+    synthetic: Annotated[
+        int | None, typer.Option(min=1, help="Write N synthetic people (from the KB's own model) to -o instead.")
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Seed for --synthetic.")] = 0,
+) -> None:
+    """Score every row of a wide table: shares, top condition, triage level and warning signs (CONTRACT v1.1)."""
+    ckb = _compiled()
+    try:
+        if synthetic is not None:
+            from legdx.batch.synthetic import write_synthetic_cohort
+
+            write_synthetic_cohort(output, ckb, synthetic, seed=seed)
+            print(f"wrote {synthetic} synthetic people to {output}", file=sys.stderr)
+            return
+        if source is None:
+            raise InvalidCase("INPUT", "missing: give a .parquet or .csv file (or --synthetic N)")
+        started = time.perf_counter()
+        if engine is Engine.dask:
+            from legdx.batch.cluster import screen_with_dask
+
+            summary = screen_with_dask(source, output, ckb, scheduler=scheduler)
+        else:
+            summary = _screen_with_progress(source, output, ckb)
+    except LegdxError as exc:
+        fail(str(exc))
+    except ImportError as exc:
+        fail(f"legdx screen needs its extra: pip install 'legdx[scale]' ({exc.name})")
+    _print_summary(summary, time.perf_counter() - started)
+
+
+def _screen_with_progress(source: Path, output: Path, ckb: Any) -> Any:
+    """Run screen_file with a Rich progress bar (rows and rows/s) when stderr is a terminal."""
+    from legdx.batch.screen import screen_file
+
+    if not sys.stderr.isatty():
+        return screen_file(source, output, ckb)
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    columns = (
+        TextColumn("screening"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[rate]} rows/s"),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("screen", total=None, rate="-")
+        started = time.perf_counter()
+
+        def advance(done: int, total: int | None) -> None:
+            elapsed = time.perf_counter() - started
+            bar.update(task, completed=done, total=total, rate=f"{done / elapsed:,.0f}" if elapsed > 0 else "-")
+
+        return screen_file(source, output, ckb, progress=advance)
 
 
 @app.command()

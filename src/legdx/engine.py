@@ -31,22 +31,29 @@ from functools import cache
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from legdx.case import Case, check_case, finding_value_problem
-from legdx.kb.compile import ABSENT, PRESENT, CompiledKB, FloatArray, IntArray
+from legdx.kb.compile import ABSENT, PRESENT, BoolArray, CompiledKB, FloatArray, IntArray
 from legdx.kb.schema import AGE_FINDING, FEMALE_FINDING, Finding, FindingKind
 
 __all__ = [
     "CaseStates",
+    "EvidenceBlock",
     "Posterior",
+    "RowPosterior",
     "ValuedTest",
     "band_of",
     "binary_entropy",
     "competing_shares",
+    "competing_shares_rows",
+    "evidence_blocks",
     "expected_information",
     "gain_by_condition",
     "posterior",
+    "present_probability",
     "resolve_states",
+    "row_posterior",
     "triage_probability",
     "value_of_tests",
 ]
@@ -137,12 +144,14 @@ def damp_groups(llr: FloatArray, groups: IntArray, damping: float) -> FloatArray
     For each condition, the supporting log-LRs of a group are ranked (largest first, ties going to
     the earlier row) and weighted ``damping ** rank``; opposing ones likewise. Ranks come from one
     pairwise comparison over the k answered rows (k is small), with no Python loop over groups.
+    Leading axes are a batch: ``llr`` may be (..., k, C), with the same ``groups`` (k,) for all.
+    A row of zeros (an unanswered finding) never changes the weight of another row.
 
     >>> import numpy as np
     >>> damp_groups(np.log([[4.0], [4.0], [2.0]]), np.array([0, 0, -1]), 0.5).round(3).ravel().tolist()
     [1.386, 0.693, 0.693]
     """
-    k = llr.shape[0]
+    k = llr.shape[-2]
     if k < 2:
         return llr.copy()
     same = (groups[:, None] == groups[None, :]) & (groups[:, None] >= 0)  # (k, k): rows sharing a group
@@ -151,13 +160,43 @@ def damp_groups(llr: FloatArray, groups: IntArray, damping: float) -> FloatArray
     neg = np.maximum(-llr, 0.0)
 
     def rank(v: FloatArray) -> IntArray:
-        # beats[i, j, c]: row j outranks row i for condition c within the same group
-        beats = (v[None, :, :] > v[:, None, :]) | ((v[None, :, :] == v[:, None, :]) & earlier[:, :, None])
-        result: IntArray = (beats & same[:, :, None]).sum(axis=1)
+        # beats[..., i, j, c]: row j outranks row i for condition c within the same group
+        vj, vi = v[..., None, :, :], v[..., :, None, :]
+        beats = (vj > vi) | ((vj == vi) & earlier[:, :, None])
+        result: IntArray = (beats & same[:, :, None]).sum(axis=-2)
         return result
 
     out: FloatArray = pos * damping ** rank(pos) - neg * damping ** rank(neg)
     return out
+
+
+def present_probability(ckb: CompiledKB, evidence: FloatArray, male: BoolArray) -> tuple[FloatArray, FloatArray]:
+    """Log-odds and probability that each condition is present, for rows of summed damped log-LRs.
+
+    Args:
+        ckb: the compiled knowledge base.
+        evidence: (N, C) summed damped log-LR of each condition per row.
+        male: (N,) true where the person is known not to be female (female-only causes are ruled out).
+
+    Returns:
+        ``(logodds, probability)``, both (N, C).
+    """
+    logodds = ckb.prior_logodds + evidence
+    logodds = np.where(male[:, None] & ckb.female_only, -np.inf, logodds)
+    prob: FloatArray = 1.0 / (1.0 + np.exp(-logodds))
+    return logodds, prob
+
+
+def competing_shares_rows(
+    ckb: CompiledKB, evidence: FloatArray, other_evidence: FloatArray, male: BoolArray
+) -> tuple[FloatArray, FloatArray]:
+    """Shares of the conditions (N, C) and of "something else" (N,) for rows of summed damped log-LRs."""
+    t = ckb.temperature
+    scores = np.concatenate([ckb.prior_logshare + evidence / t, (ckb.other_logshare + other_evidence / t)[:, None]], 1)
+    scores[:, :-1] = np.where(male[:, None] & ckb.female_only, -np.inf, scores[:, :-1])
+    scores = np.exp(scores - scores.max(axis=1, keepdims=True))
+    scores /= scores.sum(axis=1, keepdims=True)
+    return scores[:, :-1], scores[:, -1]
 
 
 def competing_shares(
@@ -173,14 +212,10 @@ def competing_shares(
     >>> [round(float(x), 3) for x in shares], round(other, 3)
     ([0.727, 0.182], 0.091)
     """
-    t = ckb.temperature
-    scores = np.append(ckb.prior_logshare + evidence / t, ckb.other_logshare + other_evidence / t)
-    if female is False:
-        scores[:-1] = np.where(ckb.female_only, -np.inf, scores[:-1])
-    scores = np.exp(scores - scores.max())
-    scores /= scores.sum()
-    shares: FloatArray = scores[:-1]
-    return shares, float(scores[-1])
+    shares, other = competing_shares_rows(
+        ckb, np.asarray(evidence, dtype=float)[None, :], np.array([other_evidence]), np.array([female is False])
+    )
+    return shares[0], float(other[0])
 
 
 def posterior(ckb: CompiledKB, cs: CaseStates) -> Posterior:
@@ -191,10 +226,8 @@ def posterior(ckb: CompiledKB, cs: CaseStates) -> Posterior:
     groups = ckb.finding_group[ckb.state_finding[states]]
     damped = damp_groups(raw, groups, ckb.damping)
     contrib, other_contrib = damped[:, :-1], damped[:, -1]
-    logodds = ckb.prior_logodds + contrib.sum(axis=0)
-    if cs.female is False:
-        logodds = np.where(ckb.female_only, -np.inf, logodds)
-    prob = 1.0 / (1.0 + np.exp(-logodds))
+    logodds_rows, prob_rows = present_probability(ckb, contrib.sum(axis=0)[None, :], np.array([cs.female is False]))
+    logodds, prob = logodds_rows[0], prob_rows[0]
     share, other_share = competing_shares(ckb, contrib.sum(axis=0), float(other_contrib.sum()), cs.female)
     return Posterior(
         logodds=logodds,
@@ -204,6 +237,150 @@ def posterior(ckb: CompiledKB, cs: CaseStates) -> Posterior:
         contributions=contrib,
         other_contributions=other_contrib,
         states=states,
+    )
+
+
+# ---------------------------------------------------------------- many rows at once (legdx screen)
+
+MAX_PACKED_ANSWERS = 1024  # combinations of answers one lookup table of ungrouped findings may hold
+FILL_WHOLE_TABLE = 4096  # a larger table (a big correlation group) is filled only for combinations met
+TABLE_ROWS_PER_PASS = 2048  # combinations damped at once while filling a table (bounds memory)
+
+
+@dataclass(frozen=True, eq=False)
+class EvidenceBlock:
+    """Findings whose damped log-LRs are looked up together, for every combination of their answers.
+
+    An answer code is 0 for unknown and ``i + 1`` for a finding's ``i``-th state; a row's index into
+    ``table`` is ``codes[:, columns] @ multipliers``. A correlation group is always one block
+    (damping depends on all its answers); ungrouped findings are packed together because their
+    log-LRs just add. Every entry is computed by :func:`damp_groups`, the function the one-case
+    :func:`posterior` uses; a large table (the ten sites of pain: 3^10 combinations) is filled only
+    for the combinations the rows hold, the first time they are met.
+    """
+
+    findings: IntArray  # (m,) finding indices, in knowledge-base (state) order
+    columns: IntArray  # (m,) positions of those findings among the table's finding columns
+    multipliers: IntArray  # (m,)
+    table: FloatArray  # (P, C + 1) summed damped log-LR per combination; last column "something else"
+    triage_delta: FloatArray | None  # (P, C) triage evidence minus evidence, None without a red flag
+    filled: BoolArray  # (P,) entries computed so far
+
+    def fill(self, ckb: CompiledKB, index: IntArray) -> None:
+        """Compute the entries ``index`` names that are not computed yet."""
+        todo = np.unique(index[~self.filled[index]])
+        radices = [len(ckb.finding_states[f]) + 1 for f in self.findings]
+        n_c = ckb.llr.shape[1]
+        hypotheses = np.vstack([np.column_stack([ckb.llr, ckb.other_llr]), np.zeros((1, n_c + 1))])
+        state_of = [np.array([-1, *ckb.finding_states[f]], dtype=np.int64) for f in self.findings]
+        groups = ckb.finding_group[self.findings]
+        for start in range(0, len(todo), TABLE_ROWS_PER_PASS):
+            part = todo[start : start + TABLE_ROWS_PER_PASS]
+            combos = np.column_stack(np.unravel_index(part, radices))  # (p, m) answer codes
+            # State index of every answer; -1 (unknown) picks the appended all-zero row.
+            states = np.column_stack([state_of[j][combos[:, j]] for j in range(len(self.findings))])
+            damped = damp_groups(hypotheses[states], groups, ckb.damping)  # (p, m, C + 1)
+            self.table[part] = damped.sum(axis=1)
+            if self.triage_delta is not None:  # the clipping of triage_probability, answer by answer
+                signs = np.append(ckb.red_flag_sign, 0)[states][:, :, None]
+                contrib = damped[:, :, :n_c]
+                clipped = np.where(signs > 0, np.maximum(contrib, 0.0), contrib)
+                clipped = np.where(signs < 0, np.minimum(clipped, 0.0), clipped)
+                self.triage_delta[part] = clipped.sum(axis=1) - self.table[part, :n_c]
+            self.filled[part] = True
+
+
+@dataclass(frozen=True)
+class RowPosterior:
+    """The posterior of many rows: what :func:`posterior` and :func:`triage_probability` give one case."""
+
+    evidence: FloatArray  # (N, C) summed damped log-LRs; ``probability`` is computed from it on demand
+    male: BoolArray  # (N,)
+    share: FloatArray  # (N, C)
+    other_share: FloatArray  # (N,)
+    triage_probability: FloatArray  # (N, C)
+    ckb: CompiledKB
+
+    @property
+    def probability(self) -> FloatArray:
+        """(N, C) chance each condition is present (the same numbers as :attr:`Posterior.probability`)."""
+        return present_probability(self.ckb, self.evidence, self.male)[1]
+
+
+def _block(ckb: CompiledKB, columns: list[int], findings: list[int]) -> EvidenceBlock:
+    radices = [len(ckb.finding_states[f]) + 1 for f in findings]
+    size = int(np.prod(radices))
+    n_c = ckb.llr.shape[1]
+    has_red_flag = bool(ckb.red_flag_sign[np.concatenate([ckb.finding_states[f] for f in findings])].any())
+    block = EvidenceBlock(
+        findings=np.array(findings, dtype=np.int64),
+        columns=np.array(columns, dtype=np.int64),
+        multipliers=np.array([int(np.prod(radices[i + 1 :])) for i in range(len(findings))], dtype=np.int64),
+        table=np.zeros((size, n_c + 1)),
+        triage_delta=np.zeros((size, n_c)) if has_red_flag else None,
+        filled=np.zeros(size, dtype=bool),
+    )
+    if size <= FILL_WHOLE_TABLE:
+        block.fill(ckb, np.arange(size))
+    return block
+
+
+@cache
+def evidence_blocks(ckb: CompiledKB, finding_ids: tuple[str, ...]) -> tuple[EvidenceBlock, ...]:
+    """The lookup tables for a table whose finding columns are ``finding_ids`` (built once per column set)."""
+    findings = [ckb.finding_index[f] for f in finding_ids]
+    by_group: dict[int, list[int]] = {}
+    loose: list[int] = []
+    for col, f in enumerate(findings):
+        g = int(ckb.finding_group[f])
+        if g >= 0:
+            by_group.setdefault(g, []).append(col)
+        else:
+            loose.append(col)
+    packs: list[list[int]] = []
+    size = MAX_PACKED_ANSWERS + 1
+    for col in loose:
+        radix = len(ckb.finding_states[findings[col]]) + 1
+        if size * radix > MAX_PACKED_ANSWERS:
+            packs.append([])
+            size = 1
+        packs[-1].append(col)
+        size *= radix
+    blocks = []
+    for cols in [*by_group.values(), *packs]:
+        cols.sort(key=lambda c: findings[c])  # state order, as resolve_states sorts the answers
+        blocks.append(_block(ckb, cols, [findings[c] for c in cols]))
+    return tuple(blocks)
+
+
+def row_posterior(
+    ckb: CompiledKB, finding_ids: tuple[str, ...], codes: npt.NDArray[np.integer[Any]], male: BoolArray
+) -> RowPosterior:
+    """The posterior of every row of an answer-code matrix, without a Python loop over rows.
+
+    Args:
+        ckb: the compiled knowledge base.
+        finding_ids: the finding of each column of ``codes`` (each at most once; may include age and sex).
+        codes: (N, len(finding_ids)); 0 = unknown, ``i + 1`` = the finding's ``i``-th state
+            (binary findings: 1 present, 2 absent; numeric findings: their bands in order).
+        male: (N,) true where the person is known not to be female.
+    """
+    n_rows, n_c = codes.shape[0], ckb.llr.shape[1]
+    evidence = np.zeros((n_rows, n_c + 1))
+    triage_delta = np.zeros((n_rows, n_c))
+    looked_up = np.empty((n_rows, n_c + 1))
+    for block in evidence_blocks(ckb, finding_ids):
+        index = codes[:, block.columns].astype(np.int64) @ block.multipliers
+        if not block.filled.all():
+            block.fill(ckb, index)
+        np.take(block.table, index, axis=0, out=looked_up)
+        evidence += looked_up
+        if block.triage_delta is not None:
+            triage_delta += block.triage_delta[index]
+    share, other_share = competing_shares_rows(ckb, evidence[:, :n_c], evidence[:, n_c], male)
+    triage = present_probability(ckb, evidence[:, :n_c] + triage_delta, male)[1]
+    return RowPosterior(
+        evidence=evidence[:, :n_c], male=male, share=share, other_share=other_share, triage_probability=triage, ckb=ckb
     )
 
 
@@ -219,9 +396,8 @@ def triage_probability(ckb: CompiledKB, post: Posterior) -> FloatArray:
     sign = ckb.red_flag_sign[post.states][:, None]
     contrib = np.where(sign > 0, np.maximum(post.contributions, 0.0), post.contributions)
     contrib = np.where(sign < 0, np.minimum(contrib, 0.0), contrib)
-    logodds = ckb.prior_logodds + contrib.sum(axis=0)
-    logodds = np.where(np.isfinite(post.logodds), logodds, -np.inf)
-    result: FloatArray = 1.0 / (1.0 + np.exp(-logodds))
+    male = np.array([not np.isfinite(post.logodds).all()])  # only a known male rules a cause out
+    result: FloatArray = present_probability(ckb, contrib.sum(axis=0)[None, :], male)[1][0]
     return result
 
 

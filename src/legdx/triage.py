@@ -20,14 +20,28 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
 
 from legdx.case import AdviceOut, Triage, WithheldAdvice
 from legdx.engine import CaseStates, Posterior, triage_probability
-from legdx.kb.compile import CompiledKB
+from legdx.kb.compile import BoolArray, CompiledKB, FloatArray, IntArray
 from legdx.kb.load import KnowledgeBase
 from legdx.kb.schema import AGE_FINDING, AdviceItem, AdviceTag, Rule, TriageLevel
 
-__all__ = ["MAX_ADVICE", "CaseFacts", "case_facts", "choose_advice", "rule_fires", "triage"]
+__all__ = [
+    "MAX_ADVICE",
+    "CaseFacts",
+    "RowFacts",
+    "case_facts",
+    "choose_advice",
+    "rule_fires",
+    "rule_fires_rows",
+    "triage",
+    "triage_rows",
+]
 
 MAX_ADVICE = 5  # items given to the person, best first
 DOES_NOT_FIT = (
@@ -159,6 +173,114 @@ def triage(kb: KnowledgeBase, facts: CaseFacts) -> tuple[Triage, list[str]]:
     reasons = list(dict.fromkeys(reason for level, reason in fired if level is top))
     reasons += list(dict.fromkeys(reason for level, reason in fired if level is not top))
     return Triage(level=top, reasons=reasons), list(dict.fromkeys(red_flags))
+
+
+# ---------------------------------------------------------------- many rows at once (legdx screen)
+
+
+@dataclass(frozen=True)
+class RowFacts:
+    """What :func:`triage` looks at, for many rows: the answer codes of ``engine.row_posterior``
+    (0 unknown, ``i + 1`` the finding's ``i``-th state), age, and the differential."""
+
+    finding_ids: tuple[str, ...]
+    codes: npt.NDArray[np.integer[Any]]  # (N, len(finding_ids))
+    age: FloatArray  # (N,) NaN when unknown
+    probability: FloatArray  # (N, C) triage probabilities (engine.RowPosterior.triage_probability)
+    share: FloatArray  # (N, C)
+    other_share: FloatArray  # (N,)
+
+    def present(self, finding: str) -> BoolArray:
+        """Rows where a binary finding is present (a finding without a column is never present)."""
+        if finding not in self.finding_ids:
+            return np.zeros(len(self.age), dtype=bool)
+        result: BoolArray = self.codes[:, self.finding_ids.index(finding)] == 1
+        return result
+
+    def in_bands(self, kb: KnowledgeBase, finding: str, bands: list[str]) -> BoolArray:
+        """Rows where a measured finding falls in one of ``bands``."""
+        if finding not in self.finding_ids:
+            return np.zeros(len(self.age), dtype=bool)
+        codes = [i + 1 for i, b in enumerate(kb.findings[finding].bands) if b.id in bands]
+        result: BoolArray = np.isin(self.codes[:, self.finding_ids.index(finding)], codes)
+        return result
+
+
+def rule_fires_rows(rule: Rule, facts: RowFacts, ckb: CompiledKB) -> BoolArray:
+    """:func:`rule_fires` for every row at once, clause by clause."""
+    kb = ckb.kb
+    n = len(facts.age)
+    fires = np.ones(n, dtype=bool)
+    if rule.always:
+        return fires
+
+    def anyof(findings: list[str]) -> BoolArray:
+        out = np.zeros(n, dtype=bool)
+        for f in findings:
+            out |= facts.present(f)
+        return out
+
+    for f in rule.all:
+        fires &= facts.present(f)
+    if rule.any:
+        fires &= anyof(rule.any)
+    if rule.also_any:
+        fires &= anyof(rule.also_any)
+    if rule.none:
+        fires &= ~anyof(rule.none)
+    with np.errstate(invalid="ignore"):  # NaN (unknown age) compares false, as None fails the rule
+        if rule.age_at_least is not None:
+            fires &= facts.age >= rule.age_at_least
+        if rule.age_below is not None:
+            fires &= facts.age < rule.age_below
+    if rule.bands:
+        hit = np.zeros(n, dtype=bool)
+        for f, bs in rule.bands.items():
+            hit |= facts.in_bands(kb, f, bs)
+        fires &= hit
+    for f, bs in rule.unless_bands.items():
+        fires &= ~facts.in_bands(kb, f, bs)
+    if rule.probable:
+        likely = np.zeros(n, dtype=bool)
+        for c, t in rule.probable.items():
+            likely |= facts.probability[:, ckb.condition_index[c]] >= kb.threshold(t)
+        fires &= likely
+    return fires
+
+
+def triage_rows(ckb: CompiledKB, facts: RowFacts) -> IntArray:
+    """The triage level of every row as its rank (``TriageLevel.rank``): the rules of :func:`triage`.
+
+    Rows differ from one case only in what they cannot hold: no "don't know" answers and no
+    findings read from text, so no warning sign is assumed.
+    """
+    kb = ckb.kb
+    n = len(facts.age)
+    top = np.full(n, -1, dtype=np.int64)  # -1: nothing fired
+    for rule in kb.triage_rules:
+        top = np.where(rule_fires_rows(rule, facts, ckb), np.maximum(top, rule.level.rank), top)
+    for ci, cid in enumerate(ckb.condition_ids):
+        cond = kb.conditions[cid]
+        if cond.urgency.level is not TriageLevel.ROUTINE:
+            likely = facts.probability[:, ci] >= kb.threshold(cond.urgency.threshold)
+            top = np.where(likely, np.maximum(top, cond.urgency.level.rank), top)
+    # The safety net of _routine_is_safe, for the rows that would otherwise be routine.
+    unsafe = np.zeros(n, dtype=bool)
+    for f in facts.finding_ids:
+        if kb.findings[f].red_flag:
+            unsafe |= facts.present(f)
+    leader = facts.share.argmax(axis=1)  # the first of equal shares, as max() over the dict
+    harmless = np.array(
+        [not c.must_not_miss and c.urgency.level.rank <= TriageLevel.SOON.rank for c in kb.conditions.values()]
+    )
+    unsafe |= ~harmless[leader]
+    unsafe |= facts.share[np.arange(n), leader] < kb.threshold("clear_lead")
+    unsafe |= facts.other_share >= kb.threshold("unexplained")
+    must_not_miss = np.array([c.must_not_miss for c in kb.conditions.values()])
+    unsafe |= (facts.probability[:, must_not_miss] >= kb.threshold("danger_doubt")).any(axis=1)
+    routine = top <= TriageLevel.ROUTINE.rank
+    result: IntArray = np.where(routine, np.where(unsafe, TriageLevel.SOON.rank, TriageLevel.ROUTINE.rank), top)
+    return result
 
 
 _STANDING = {AdviceTag.EMERGENCY_CARE: 0, AdviceTag.SEE_CLINICIAN: 1}

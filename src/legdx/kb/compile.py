@@ -19,6 +19,7 @@ from legdx.kb.schema import Condition, FindingCategory, FindingKind, FindingLink
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
 
 PRESENT, ABSENT = "present", "absent"
 # Findings a cause must explain (risk factors, medicines and history need not be explained by it).

@@ -1,0 +1,105 @@
+"""``legdx screen --engine dask``: the same chunks, scored by dask.distributed workers.
+
+This process reads the input in chunks (so a bad file fails here, with the same one-line message)
+and submits each chunk to the cluster with :func:`legdx.batch.screen.score_table`, the function
+the local run uses; at most a few chunks per worker are in flight, and results are written in
+input order, so the output is the same file the local run writes. Without a scheduler address a
+LocalCluster is started in this process's threads (no worker processes to spawn, so no
+``if __name__ == "__main__"`` guard is needed by callers).
+"""
+
+from __future__ import annotations
+
+import os
+from collections import deque
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from legdx.batch.screen import CHUNK_ROWS, ScreenSummary, output_schema, read_chunks, score_table
+from legdx.errors import InvalidCase
+from legdx.kb.compile import CompiledKB
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+__all__ = ["ROWS_PER_TASK", "screen_with_dask"]
+
+ROWS_PER_TASK = CHUNK_ROWS * 8  # enough work per task to hide the scheduler's overhead
+IN_FLIGHT_PER_WORKER = 2
+
+
+def _score_task(table: pa.Table, first_row: int) -> pa.Table:
+    """Runs on a worker: score a task's rows a cache-sized chunk at a time with the packaged KB."""
+    import pyarrow as pa
+
+    from legdx.pipeline import default_compiled
+
+    ckb = default_compiled()
+    parts = [
+        score_table(table.slice(start, CHUNK_ROWS), ckb, first_row=first_row + start)
+        for start in range(0, table.num_rows, CHUNK_ROWS)
+    ]
+    return pa.concat_tables(parts) if parts else score_table(table, ckb, first_row=first_row)
+
+
+def screen_with_dask(
+    source: Path,
+    output: Path,
+    ckb: CompiledKB,
+    *,
+    scheduler: str | None = None,
+    workers: int = 2,
+    rows_per_task: int = ROWS_PER_TASK,
+) -> ScreenSummary:
+    """Score ``source`` on a dask.distributed cluster into ``output`` (see :func:`legdx.batch.screen.screen_file`).
+
+    Args:
+        scheduler: a scheduler address (``tcp://host:8786``); None starts a LocalCluster of ``workers`` threads.
+        rows_per_task: rows read and sent to a worker at a time.
+
+    Raises:
+        InvalidCase: the input cannot be read, the output cannot be written or the scheduler cannot be reached.
+    """
+    import pyarrow.parquet as pq
+    from distributed import Client, LocalCluster
+
+    schema, _, chunks = read_chunks(source, ckb, chunk_rows=rows_per_task)
+    person_type = schema.field("person_id").type if "person_id" in schema.names else None
+    cluster: Any = None
+    try:
+        if scheduler is None:
+            cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=False, dashboard_address=None)
+            client = Client(cluster)
+        else:
+            client = Client(scheduler, timeout="10s")
+    except (OSError, TimeoutError) as exc:
+        raise InvalidCase(scheduler or "LocalCluster", f"cannot be reached ({exc})") from None
+    summary = ScreenSummary()
+    partial = output.with_name(f".{output.name}.partial-{os.getpid()}")
+    try:
+        in_flight: deque[Any] = deque()
+        limit = IN_FLIGHT_PER_WORKER * max(1, len(client.scheduler_info().get("workers", {})))
+        with pq.ParquetWriter(partial, output_schema(ckb, person_type)) as writer:
+
+            def write_oldest() -> None:
+                scored = in_flight.popleft().result()
+                writer.write_table(scored)
+                summary.add(scored)
+
+            first_row = 0
+            for table in chunks:
+                in_flight.append(client.submit(_score_task, table, first_row, pure=False))
+                first_row += table.num_rows
+                if len(in_flight) >= limit:
+                    write_oldest()
+            while in_flight:
+                write_oldest()
+        os.replace(partial, output)
+    except OSError as exc:
+        raise InvalidCase(str(output), f"cannot be written ({exc.strerror or exc})") from None
+    finally:
+        partial.unlink(missing_ok=True)
+        client.close()
+        if cluster is not None:
+            cluster.close()
+    return summary

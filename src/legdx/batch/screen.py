@@ -1,0 +1,469 @@
+"""Score a wide table of people (Parquet or CSV) in chunks: ``legdx screen`` (CONTRACT.md v1.1).
+
+A column per finding id (true / false / a number; empty = unknown) and optional ``person_id``,
+``age`` and ``sex``. Each chunk is decoded into answer codes (0 unknown, ``i + 1`` the finding's
+``i``-th state), scored by :func:`legdx.engine.row_posterior` and :func:`legdx.triage.triage_rows`
+(the mathematics and the rules of :func:`legdx.assess`, over rows) and appended to the output
+Parquet file. A value :func:`legdx.case.parse_case` would refuse makes that row's ``error``
+("column: problem") and leaves its other outputs null; a file that cannot be read, or a column
+that is not a finding, stops the run with one :class:`~legdx.errors.InvalidCase` naming the file.
+Only the chunk in hand is in memory, whatever the size of the file.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from legdx.case import SEXES, age_problem, finding_value_problem
+from legdx.engine import row_posterior
+from legdx.errors import InvalidCase
+from legdx.kb.compile import BoolArray, CompiledKB, FloatArray
+from legdx.kb.schema import AGE_FINDING, FEMALE_FINDING, Finding, FindingCategory, FindingKind, TriageLevel
+from legdx.triage import RowFacts, triage_rows
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+__all__ = [
+    "CHUNK_ROWS",
+    "PERSON_COLUMNS",
+    "ScreenSummary",
+    "finding_columns",
+    "output_schema",
+    "read_chunks",
+    "score_table",
+    "screen_file",
+]
+
+CHUNK_ROWS = 8_192  # small enough that a chunk's working arrays stay in the CPU cache (measured fastest)
+PERSON_COLUMNS = ("person_id", "age", "sex")
+TRIAGE_NAMES = [level.value for level in TriageLevel]  # indexed by rank
+TRUE_WORDS, FALSE_WORDS = ("true", "1"), ("false", "0")
+NUMBER = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"
+
+
+@dataclass
+class ScreenSummary:
+    """Counts over the whole run: rows, bad rows, and people per triage level and per top condition."""
+
+    rows: int = 0
+    bad_rows: int = 0
+    triage: dict[str, int] = field(default_factory=dict)
+    top_condition: dict[str, int] = field(default_factory=dict)
+
+    def add(self, output: pa.Table) -> None:
+        self.rows += output.num_rows
+        self.bad_rows += output.num_rows - output.column("error").null_count
+        for name, counts in (("triage_level", self.triage), ("top_condition", self.top_condition)):
+            for item in output.column(name).value_counts().to_pylist():
+                if item["values"] is not None:
+                    counts[item["values"]] = counts.get(item["values"], 0) + item["counts"]
+
+
+def finding_columns(names: list[str], ckb: CompiledKB, source: str) -> tuple[str, ...]:
+    """The finding columns of a table, checked: every other column must be person_id, age or sex.
+
+    Raises:
+        InvalidCase: on ``source``, naming the first column that is not a finding id (or is repeated).
+    """
+    seen: set[str] = set()
+    for name in names:
+        if name in seen:
+            raise InvalidCase(source, f"column {name!r} appears twice")
+        seen.add(name)
+        finding = ckb.kb.findings.get(name)
+        if name in PERSON_COLUMNS:
+            continue
+        if finding is None:
+            raise InvalidCase(source, f"unknown column {name!r} (expected finding ids, person_id, age, sex)")
+        if finding.category is FindingCategory.DEMOGRAPHIC:
+            raise InvalidCase(source, f"column {name!r}: give this as the age or sex column")
+    return tuple(n for n in names if n not in PERSON_COLUMNS)
+
+
+def output_schema(ckb: CompiledKB, person_id_type: pa.DataType | None) -> pa.Schema:
+    """The columns of CONTRACT.md v1.1, in order (person_id keeps its input type; row numbers are int64)."""
+    import pyarrow as pa
+
+    fields = [pa.field("person_id", person_id_type or pa.int64())]
+    fields += [pa.field(f"share__{c}", pa.float64()) for c in ckb.condition_ids]
+    fields += [
+        pa.field("share__something_else", pa.float64()),
+        pa.field("top_condition", pa.string()),
+        pa.field("triage_level", pa.string()),
+        pa.field("warning_signs", pa.list_(pa.string())),
+        pa.field("error", pa.string()),
+    ]
+    return pa.schema(fields)
+
+
+# ---------------------------------------------------------------- decoding a chunk
+
+
+class _Problems:
+    """Per-row ``column: problem`` lines, built only for the rows that have one."""
+
+    def __init__(self, n: int) -> None:
+        self.lines: dict[int, list[str]] = {}
+        self.bad = np.zeros(n, dtype=bool)
+
+    def add(self, column: str, rows: BoolArray, problem: Callable[[int], str]) -> None:
+        for i in np.flatnonzero(rows):
+            self.lines.setdefault(int(i), []).append(f"{column}: {problem(int(i))}")
+        self.bad |= rows
+
+    def messages(self) -> pa.Array:
+        import pyarrow as pa
+
+        if not self.lines:
+            return pa.nulls(len(self.bad), pa.string())
+        return pa.array([("; ".join(self.lines[i]) if i in self.lines else None) for i in range(len(self.bad))])
+
+
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _strings(column: pa.ChunkedArray | pa.Array) -> tuple[pa.Array, BoolArray]:
+    """A text column trimmed and lower-cased, and the rows holding something (not null, not blank)."""
+    import pyarrow.compute as pc
+
+    text = pc.utf8_lower(pc.utf8_trim_whitespace(column))
+    given = pc.fill_null(pc.not_equal(text, ""), False).to_numpy(zero_copy_only=False)
+    return text, given
+
+
+def _numbers(column: pa.ChunkedArray | pa.Array, problems: _Problems, name: str, expected: str) -> FloatArray:
+    """A column as float64 (NaN = unknown); text that is not a number and true/false become problems."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    kind = column.type
+    if pa.types.is_integer(kind) or pa.types.is_floating(kind) or pa.types.is_decimal(kind):
+        values: FloatArray = pc.fill_null(pc.cast(column, pa.float64()), np.nan).to_numpy(zero_copy_only=False)
+        return values.astype(np.float64, copy=True)
+    given = pc.is_valid(column).to_numpy(zero_copy_only=False)
+    values = np.full(len(column), np.nan)
+    if pa.types.is_string(kind) or pa.types.is_large_string(kind):
+        text, given = _strings(column)
+        ok = pc.fill_null(pc.match_substring_regex(text, NUMBER), False)
+        values = pc.fill_null(pc.cast(pc.if_else(ok, text, None), pa.float64()), np.nan).to_numpy(zero_copy_only=False)
+        bad = given & ~ok.to_numpy(zero_copy_only=False)
+        raw = column
+        problems.add(name, bad, lambda i: f"expected {expected}, got {_shown(raw[i].as_py())}")
+        return np.array(values, dtype=np.float64)
+    if pa.types.is_boolean(kind):
+        raw = column
+        problems.add(name, given, lambda i: f"expected {expected}, got {str(raw[i].as_py()).lower()}")
+        return values
+    problems.add(name, given, lambda i: f"expected {expected}, got a {kind} value")
+    return values
+
+
+def _binary_codes(column: pa.ChunkedArray | pa.Array, problems: _Problems, name: str) -> Any:
+    """1 present, 2 absent, 0 unknown. Booleans, 0/1 and the words true/false are accepted."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    kind = column.type
+    codes = np.zeros(len(column), dtype=np.uint8)
+    if pa.types.is_boolean(kind):
+        one, two, zero = (pa.scalar(v, pa.uint8()) for v in (1, 2, 0))
+        return pc.fill_null(pc.if_else(column, one, two), zero).to_numpy(zero_copy_only=False)
+    if pa.types.is_string(kind) or pa.types.is_large_string(kind):
+        text, given = _strings(column)
+        yes = pc.fill_null(pc.is_in(text, value_set=pa.array(TRUE_WORDS)), False).to_numpy(zero_copy_only=False)
+        no = pc.fill_null(pc.is_in(text, value_set=pa.array(FALSE_WORDS)), False).to_numpy(zero_copy_only=False)
+        raw = column
+        problems.add(name, given & ~yes & ~no, lambda i: f"expected true or false, got {_shown(raw[i].as_py())}")
+    else:
+        values = _numbers(column, problems, name, "true or false")
+        given = ~np.isnan(values)
+        yes, no = values == 1.0, values == 0.0
+        problems.add(name, given & ~yes & ~no, lambda i: f"expected true or false, got {values[i]:g}")
+    codes[yes] = 1
+    codes[no] = 2
+    return codes
+
+
+def _band_codes(finding: Finding, values: FloatArray) -> Any:
+    """The band of every measured value as ``i + 1`` (0 for NaN), the rule of :func:`legdx.engine.band_of`."""
+    codes = np.zeros(len(values), dtype=np.uint8)
+    open_rows = ~np.isnan(values)
+    for i, band in enumerate(finding.bands):
+        if band.upper is None:
+            admits = open_rows
+        else:
+            admits = open_rows & (
+                (values < band.upper.value) | ((values == band.upper.value) if band.upper_inclusive else False)
+            )
+        codes[admits] = i + 1
+        open_rows = open_rows & ~admits
+    codes[open_rows] = len(finding.bands)
+    return codes
+
+
+def _measured_codes(finding: Finding, column: pa.ChunkedArray | pa.Array, problems: _Problems, name: str) -> Any:
+    values = _numbers(column, problems, name, f"a number in {finding.unit}")
+    given = ~np.isnan(values)
+    rng = finding.range
+    infinite = given & ~np.isfinite(values)
+    problems.add(name, infinite, lambda i: f"expected a finite number, got {values[i]!r}")
+    outside = given & np.isfinite(values) & ((values < rng.min) | (values > rng.max)) if rng else np.zeros_like(given)
+    problems.add(name, outside, lambda i: str(finding_value_problem(finding, float(values[i]))))
+    values[infinite | outside] = np.nan
+    return _band_codes(finding, values)
+
+
+@dataclass(frozen=True)
+class _Decoded:
+    finding_ids: tuple[str, ...]  # code columns: the table's findings, then age and sex when modelled
+    codes: Any  # (N, K) uint8
+    age: FloatArray
+    male: BoolArray
+    bad: BoolArray
+    errors: pa.Array
+
+
+def _decode(table: pa.Table, findings: tuple[str, ...], ckb: CompiledKB) -> _Decoded:
+    """Answer codes, age and sex of every row, and the problems of the rows parse_case would refuse."""
+    kb = ckb.kb
+    n = table.num_rows
+    problems = _Problems(n)
+    columns = []
+    for fid in findings:
+        finding = kb.findings[fid]
+        if finding.kind is FindingKind.BINARY:
+            columns.append(_binary_codes(table.column(fid), problems, fid))
+        else:
+            columns.append(_measured_codes(finding, table.column(fid), problems, fid))
+    age = np.full(n, np.nan)
+    if "age" in table.column_names:
+        age = _numbers(table.column("age"), problems, "age", "a whole number of years")
+        given = ~np.isnan(age)
+        odd = given & ((age != np.floor(age)) | (age < 0) | (age > 120) | ~np.isfinite(age))
+        problems.add("age", odd, lambda i: str(age_problem(float(age[i]))))
+        age[odd] = np.nan
+    female = np.zeros(n, dtype=bool)
+    male = np.zeros(n, dtype=bool)
+    if "sex" in table.column_names:
+        import pyarrow as pa
+
+        sex = table.column("sex")
+        if pa.types.is_string(sex.type) or pa.types.is_large_string(sex.type):
+            text, given = _strings(sex)
+            words = np.array(text.to_pylist(), dtype=object)
+            female, male = given & (words == SEXES[0]), given & (words == SEXES[1])
+            problems.add(
+                "sex", given & ~female & ~male, lambda i: f"expected 'female' or 'male', got {_shown(sex[i].as_py())}"
+            )
+        else:
+            given = np.asarray(sex.is_valid())
+            problems.add("sex", given, lambda i: f"expected 'female' or 'male', got a {sex.type} value")
+    female_only_present = np.zeros(n, dtype=bool)
+    for fid, codes in zip(findings, columns, strict=True):
+        if kb.findings[fid].sex == "female":
+            present = codes == 1
+            problems.add(fid, present & male, lambda i: "true contradicts sex 'male'")
+            female_only_present |= present
+    female |= female_only_present & ~male  # the body a finding implies, as resolve_states infers it
+    ids = list(findings)
+    if AGE_FINDING in kb.findings:
+        ids.append(AGE_FINDING)
+        columns.append(_band_codes(kb.findings[AGE_FINDING], age))
+    if FEMALE_FINDING in kb.findings:
+        ids.append(FEMALE_FINDING)
+        columns.append(np.where(female, 1, np.where(male, 2, 0)).astype(np.uint8))
+    codes = np.column_stack(columns) if columns else np.zeros((n, 0), dtype=np.uint8)
+    codes[problems.bad] = 0  # a bad row is scored as an empty one, then its outputs are nulled
+    return _Decoded(tuple(ids), codes, age, male & ~problems.bad, problems.bad, problems.messages())
+
+
+# ---------------------------------------------------------------- scoring
+
+
+def score_table(table: pa.Table, ckb: CompiledKB, *, first_row: int = 0) -> pa.Table:
+    """Score every row of ``table`` (finding columns checked by :func:`finding_columns`).
+
+    Args:
+        table: the rows, with finding columns and optional person_id, age and sex.
+        ckb: the compiled knowledge base.
+        first_row: number of rows before this chunk (row numbers stand in for a missing person_id).
+
+    Returns:
+        The output columns of CONTRACT.md v1.1 (:func:`output_schema`), one row per input row.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    findings = tuple(n for n in table.column_names if n not in PERSON_COLUMNS)
+    decoded = _decode(table, findings, ckb)
+    post = row_posterior(ckb, decoded.finding_ids, decoded.codes, decoded.male)
+    facts = RowFacts(
+        finding_ids=decoded.finding_ids,
+        codes=decoded.codes,
+        age=decoded.age,
+        probability=post.triage_probability,
+        share=post.share,
+        other_share=post.other_share,
+    )
+    level = triage_rows(ckb, facts)
+    n = table.num_rows
+    bad = decoded.bad
+    # The leading cause as assess orders them: largest share, then largest probability, then KB order.
+    top = post.share.argmax(axis=1)
+    tied = np.flatnonzero((post.share == post.share[np.arange(n), top][:, None]).sum(axis=1) > 1)
+    if len(tied):
+        best = post.share[tied].max(axis=1, keepdims=True)
+        top[tied] = np.where(post.share[tied] == best, post.probability[tied], -np.inf).argmax(axis=1)
+    red_flags = [f for f in findings if ckb.kb.findings[f].red_flag]
+    flagged = (
+        np.column_stack([decoded.codes[:, decoded.finding_ids.index(f)] == 1 for f in red_flags])
+        if red_flags
+        else np.zeros((n, 0), dtype=bool)
+    )
+    flagged[bad] = False
+    rows, cols = np.nonzero(flagged)
+    offsets = np.zeros(n + 1, dtype=np.int32)
+    np.cumsum(flagged.sum(axis=1), out=offsets[1:])
+    signs = pc.take(pa.array(red_flags, pa.string()), pa.array(cols, pa.int64()))
+    warning_signs = pa.ListArray.from_arrays(pa.array(offsets), signs, mask=pa.array(bad))
+    person = (
+        table.column("person_id")
+        if "person_id" in table.column_names
+        else pa.array(np.arange(first_row + 1, first_row + n + 1, dtype=np.int64))
+    )
+    arrays: list[Any] = [person]
+    arrays += [pa.array(post.share[:, i], mask=bad) for i in range(len(ckb.condition_ids))]
+    arrays += [
+        pa.array(post.other_share, mask=bad),
+        pc.take(pa.array(ckb.condition_ids, pa.string()), pa.array(top, pa.int64(), mask=bad)),
+        pc.take(pa.array(TRIAGE_NAMES, pa.string()), pa.array(level, pa.int64(), mask=bad)),
+        warning_signs,
+        decoded.errors,
+    ]
+    schema = output_schema(ckb, person.type if "person_id" in table.column_names else None)
+    return pa.Table.from_arrays(arrays, schema=schema)
+
+
+# ---------------------------------------------------------------- files
+
+
+def _unreadable(path: Path, exc: Exception) -> InvalidCase:
+    detail = " ".join(str(exc).split())  # one line, whatever the reader said
+    if len(detail) > 200:
+        detail = detail[:197] + "..."
+    return InvalidCase(str(path), f"cannot be read ({detail})")
+
+
+def _kind(path: Path) -> str:
+    suffix = path.suffix.lower()
+    if suffix in (".parquet", ".pq"):
+        return "parquet"
+    if suffix in (".csv", ".txt"):
+        return "csv"
+    raise InvalidCase(str(path), f"unknown file type {suffix or '(none)'!r}; expected .parquet or .csv")
+
+
+def read_chunks(
+    path: Path, ckb: CompiledKB, *, chunk_rows: int = CHUNK_ROWS
+) -> tuple[pa.Schema, int | None, Iterator[pa.Table]]:
+    """Open a wide table and check its columns; returns its schema, its row count when known, and the chunks.
+
+    CSV columns are all read as text and parsed here, so a bad value is a row's problem, not the file's.
+
+    Raises:
+        InvalidCase: the file is missing, of an unknown type, unreadable, or has a column that is not a finding.
+    """
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+    import pyarrow.parquet as pq
+
+    if not path.exists():
+        raise InvalidCase(str(path), "file not found")
+    if path.is_dir():
+        raise InvalidCase(str(path), "is a directory, expected a Parquet or CSV file")
+    kind = _kind(path)
+    try:
+        if kind == "parquet":
+            parquet = pq.ParquetFile(path)
+            schema = parquet.schema_arrow
+            finding_columns(schema.names, ckb, str(path))
+            rows: int | None = parquet.metadata.num_rows
+            batches: Iterator[Any] = parquet.iter_batches(batch_size=chunk_rows)
+        else:
+            header = pacsv.open_csv(path, read_options=pacsv.ReadOptions(block_size=1 << 16))
+            names = header.schema.names
+            header.close()
+            finding_columns(names, ckb, str(path))
+            text_types = {name: pa.string() for name in names}
+            reader = pacsv.open_csv(
+                path,
+                read_options=pacsv.ReadOptions(block_size=chunk_rows * 64),
+                convert_options=pacsv.ConvertOptions(column_types=text_types, strings_can_be_null=True),
+            )
+            schema, rows, batches = reader.schema, None, iter(reader)
+    except InvalidCase:
+        raise
+    except (pa.ArrowException, OSError, ValueError) as exc:
+        raise _unreadable(path, exc) from None
+
+    def chunks() -> Iterator[pa.Table]:
+        try:
+            for batch in batches:
+                yield pa.Table.from_batches([batch])
+        except (pa.ArrowException, OSError, ValueError) as exc:
+            raise _unreadable(path, exc) from None
+
+    return schema, rows, chunks()
+
+
+def screen_file(
+    source: Path,
+    output: Path,
+    ckb: CompiledKB,
+    *,
+    chunk_rows: int = CHUNK_ROWS,
+    progress: Callable[[int, int | None], None] | None = None,
+) -> ScreenSummary:
+    """Score ``source`` chunk by chunk into the Parquet file ``output`` and count the results.
+
+    The output is written beside its destination and moved into place only when the whole input
+    was read, so a file that turns out unreadable half-way leaves no partial output behind.
+
+    Args:
+        progress: called after each chunk with the rows done so far and the total (None when unknown).
+
+    Raises:
+        InvalidCase: the input cannot be read (see :func:`read_chunks`) or the output cannot be written.
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    schema, total, chunks = read_chunks(source, ckb, chunk_rows=chunk_rows)
+    person_type = schema.field("person_id").type if "person_id" in schema.names else None
+    summary = ScreenSummary()
+    partial = output.with_name(f".{output.name}.partial-{os.getpid()}")
+    try:
+        with pq.ParquetWriter(partial, output_schema(ckb, person_type)) as writer:
+            for table in chunks:
+                scored = score_table(table, ckb, first_row=summary.rows)
+                writer.write_table(scored)
+                summary.add(scored)
+                if progress is not None:
+                    progress(summary.rows, total)
+        os.replace(partial, output)
+    except OSError as exc:
+        raise InvalidCase(str(output), f"cannot be written ({exc.strerror or exc})") from None
+    except pa.ArrowException as exc:
+        raise InvalidCase(str(output), f"cannot be written ({exc})") from None
+    finally:
+        partial.unlink(missing_ok=True)
+    return summary
