@@ -21,6 +21,8 @@ from legdx.intake import read_age_sex
         ("I am 58 and I get cramps.", 58, None),
         ("A woman in her sixties with heavy legs.", 65, "female"),
         ("Sex: M. Age: 40.", 40, "male"),
+        ("Mum (79) slipped on the kitchen floor and she can't stand.", 79, "female"),  # a carer, no "my"
+        ("Dad, 82, gets cramps in his calves every night.", 82, "male"),
     ],
 )
 def test_age_and_sex(text, age, sex):

@@ -13,6 +13,9 @@ import pytest
 from legdx.intake import extract, read_age_sex
 
 CASES: list[tuple[str, dict[str, bool | float], set[str]]] = [
+    # an operation to take the thyroid out, in plain words
+    ("I had an operation to remove all my thyroid 4 days ago.", {"thyroid_or_parathyroid_surgery": True}, set()),
+    ("They took out my thyroid last year.", {"thyroid_or_parathyroid_surgery": True}, set()),
     # "is not weak" is not weakness
     ("My leg is not weak.", {"leg_weakness": False}, set()),
     ("The legs are not weak.", {"leg_weakness": False}, set()),

@@ -99,7 +99,10 @@ RELATIVES: dict[str, Sex | None] = {
 }  # fmt: skip
 # "my dad is 82 and ...", "Please help - my 82-year-old nan ...", "My teenage son plays football": the
 # relative opens the text (in its first sentence, before the writer speaks of themself)
-SUBJECT = re.compile(r"(?i)^[^.!?\n]{0,40}?\b(?:my|our)\s+(?:[\w-]+\s+){0,2}?(" + "|".join(RELATIVES) + r")\b")
+# ... or opens it bare, as a carer writes: "Mum (79) slipped ...", "Dad, 82, can't walk far"
+SUBJECT = re.compile(
+    r"(?i)(?:^[^.!?\n]{0,40}?\b(?:my|our)\s+(?:[\w-]+\s+){0,2}?|^\W{0,3})(" + "|".join(RELATIVES) + r")\b"
+)
 SUBJECT_AGE = re.compile(
     r"(?i)\s*(?:is|was|,|\(|-)\s*(?:now\s+|aged\s+|only\s+|just\s+)?(\d{1,3})\b(?![\s-]*(?:%|kg|lbs?|stone|cm|mg|"
     r"weeks|months|days|hours|minutes|years?\s+ago|times|miles|km|m\b))"
