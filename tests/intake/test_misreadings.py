@@ -16,6 +16,9 @@ CASES: list[tuple[str, dict[str, bool | float], set[str]]] = [
     # an operation to take the thyroid out, in plain words
     ("I had an operation to remove all my thyroid 4 days ago.", {"thyroid_or_parathyroid_surgery": True}, set()),
     ("They took out my thyroid last year.", {"thyroid_or_parathyroid_surgery": True}, set()),
+    # MRC power below 5 named after the movement is weakness; 5/5 is not
+    ("O/E: hip flexion 4/5 bilat.", {"leg_weakness": True}, set()),
+    ("O/E: hip flexion 5/5 bilat.", {}, {"leg_weakness"}),
     # "is not weak" is not weakness
     ("My leg is not weak.", {"leg_weakness": False}, set()),
     ("The legs are not weak.", {"leg_weakness": False}, set()),
