@@ -321,3 +321,11 @@ def test_terminal_interview_reads_the_description_first(tmp_path, repo):
     child.expect("does not replace a clinician")
     child.expect(pexpect.EOF)
     assert "Question" not in child.before
+
+
+def test_a_value_in_a_warning_band_brings_its_warning_sign_next(ckb):
+    """Potassium 2.9 (moderately low) is urgent with weakness or muscle aches: those come next."""
+    state = _start(ckb, age=70)
+    state = answer(state, RED_FLAG_SCREEN, {"none": True}, ckb)
+    state = answer(state, "potassium_mmol_l", 2.9, ckb)
+    assert next_question(state, ckb).id in ("leg_weakness", "symmetric_muscle_aches")

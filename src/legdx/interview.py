@@ -80,8 +80,8 @@ MAX_GROUP = 5  # items on one screen
 MAX_ANSWERS = 24  # the budget: a person is never asked more single answers than this
 SAFETY_CHECK_BUDGET = 12  # the medicine-safety checks are asked only if no more answers than this were asked
 MIN_GAIN_BITS = 0.05  # below this no question is worth asking
-LEADER_SHARE = 0.6  # a cause with at least this share ...
-LEADER_MARGIN = 0.3  # ... and this far ahead of the next (or of "something else") clearly leads ...
+LEADER_SHARE = 0.55  # a cause with at least this share ...
+LEADER_MARGIN = 0.25  # ... and this far ahead of the next (or of "something else") clearly leads ...
 CLEAR_GAIN_BITS = 1.0  # ... once no question is worth this much
 SETTLED_GAIN_BITS = 0.25  # a leader with at least LEADER_SHARE - 0.15 is settled once no question is worth more
 DANGER_DOUBT = (0.1, 0.5)  # a must-not-miss condition with a probability in this band is still in doubt
@@ -105,6 +105,7 @@ SWEEP_RESERVE = 2  # ... and they come when this few answers are left, at the la
 REACH_MISSING = 2  # after a same-day sign, an emergency rule this many answers from firing is still asked about
 MAX_RESULTS = 3  # measured values asked for in the one results group
 RESULTS_BEFORE_END = 2  # the results group comes this many answers before the budget runs out, at the latest
+RESULTS_FOLLOW_UP = 1  # answers kept after the results group for the warning sign a value in its band calls for
 
 QuestionKind = Literal["demographics", "screen", "items", "numbers", "yes_no", "number"]
 Mode = Literal["person", "clinician"]
@@ -343,8 +344,9 @@ def _open_groups(rule: TriageRule, answers: dict[str, Answer], present: set[str]
 def _completing(state: InterviewState, ckb: CompiledKB, now: _Now, allowed: set[str]) -> list[str]:
     """Findings that could complete a warning-sign rule already partly met, most urgent rule first.
 
-    A rule is partly met when one of its findings is present and none of its required findings is
-    known to be absent; a yes to one of its missing findings would raise the triage level.
+    A rule is partly met when one of its findings is present (or a measured value it reads is in its
+    band: potassium 2.9 makes muscle weakness worth asking about) and none of its required findings
+    is known to be absent; a yes to one of its missing findings would raise the triage level.
     """
     answers = dict(state.answers)
     present = {f for f, v in answers.items() if v is True}
@@ -355,14 +357,18 @@ def _completing(state: InterviewState, ckb: CompiledKB, now: _Now, allowed: set[
         groups = _open_groups(rule, answers, present)
         if groups is None:
             continue
-        touched = any(f in present for f in rule.all) or any(f in present for g in groups for f in g)
+        in_band = any(now.facts.bands.get(f) in bands for f, bands in rule.bands.items())
+        if rule.bands and not in_band and all(answers.get(f) is not None for f in rule.bands):
+            continue  # every value it reads is known and none is in its band
+        touched = in_band or any(f in present for f in rule.all) or any(f in present for g in groups for f in g)
         if not touched:
             continue
         missing = [f for f in rule.all if f not in present]
         for g in groups:
             if not any(f in present for f in g):
                 missing += list(g)
-        missing += [f for f in rule.bands if f not in answers]
+        if not in_band:  # one value in its band is enough (the rule reads its bands with "any")
+            missing += [f for f in rule.bands if f not in answers]
         for f in missing:
             if f in allowed:
                 wanted[f] = max(wanted.get(f, -1), rule.level.rank)
@@ -614,7 +620,8 @@ def _plan(state: InterviewState, ckb: CompiledKB) -> tuple[Question | None, str 
         chosen = sweep  # never stop without the warning signs of the causes in play
     elif results and (stopping or left <= len(results) + RESULTS_BEFORE_END):
         # before stopping (or running out of answers): results the person may have that would settle a likely cause
-        items = [_numeric_item(ckb.kb.findings[f]) for f in results]
+        # keep an answer after the group: a value in a warning band makes its warning sign worth asking
+        items = [_numeric_item(ckb.kb.findings[f]) for f in results[: max(1, left - RESULTS_FOLLOW_UP)]]
         return ask(
             id=TEST_RESULTS,
             kind="numbers",
