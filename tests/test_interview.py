@@ -18,6 +18,7 @@ from legdx.interview import (
     DEMOGRAPHICS,
     FIRST_SCREEN,
     MAX_ANSWERS,
+    MORE_WARNING_SIGNS,
     RED_FLAG_SCREEN,
     InterviewState,
     answer,
@@ -113,6 +114,41 @@ def test_a_group_answered_out_of_turn_records_only_what_it_names(ckb):
     assert {f: v for f, v in after.items() if f != "cold_pale_leg"} == {
         f: v for f, v in before.items() if f != "cold_pale_leg"
     }
+
+
+def _play_to_end(ckb, state, respond_to):
+    """Play the interview to its end; ``respond_to(question)`` gives each response."""
+    asked = []
+    while (q := next_question(state, ckb)) is not None:
+        asked.append(q)
+        state = answer(state, q.id, respond_to(q), ckb)
+    return state, asked
+
+
+def _none_of_these_then_dont_know(q):
+    return {"none": True} if q.kind in ("screen", "items", "numbers") else None
+
+
+def test_a_person_the_questions_do_not_fit_is_asked_the_other_emergency_signs_before_the_end(ckb):
+    # a 4-year-old who cannot stand on the leg: every history question is "don't know"
+    state, asked = _play_to_end(ckb, _start(ckb, 4, "male"), _none_of_these_then_dont_know)
+    final = [q for q in asked if q.id == MORE_WARNING_SIGNS]
+    assert final and asked[-1].id == MORE_WARNING_SIGNS, [q.id for q in asked]
+    items = [i.finding for i in final[0].items]
+    assert "unable_to_bear_weight" in items and len(items) <= 3
+    assert all(ckb.kb.findings[f].red_flag for f in items)
+    # answered yes, the child goes to emergency care
+    before_final = state.previous
+    assert before_final is not None
+    yes = answer(before_final, MORE_WARNING_SIGNS, {"unable_to_bear_weight": True}, ckb)
+    assert next_question(yes, ckb) is None
+    assert assess(yes.to_case(), ckb).triage.level.value == "emergency"
+
+
+def test_a_person_with_a_clear_cause_is_not_asked_the_final_signs(ckb):
+    case = {"pain_on_walking": True, "relieved_by_rest": True, "calf_pain": True, "smoker": True}
+    state, asked = _play_to_end(ckb, _start(ckb, 72, "male"), lambda q: respond(q, case, 72, "male"))
+    assert MORE_WARNING_SIGNS not in [q.id for q in asked]
 
 
 def test_why_is_plain_words_and_names_the_conditions_it_separates(ckb):

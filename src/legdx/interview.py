@@ -26,6 +26,13 @@ Order:
    interview is still short, those checks as one group; otherwise that advice stays withheld with
    "check first".
 
+6. Before the end of an interview whose questions mostly did not fit (at least half the answers
+   "don't know") with no cause standing out and nothing urgent found: the other emergency signs
+   (those that need the fewest other findings to call for emergency care, at most three), even past
+   the answer budget. A person whose leg pain is outside what the questions know about must not
+   end on self-care without being asked whether they can stand, whether the pain is out of all
+   proportion, or whether they are vomiting.
+
 Stop when the answers call for emergency care; when a same-day warning sign has fired and no
 emergency rule is still within reach (:func:`_emergency_reach`); when one cause clearly leads the
 shares with no must-not-miss condition in doubt; when no question is worth asking; or when the
@@ -57,6 +64,7 @@ __all__ = [
     "FIRST_SCREEN",
     "MAX_ANSWERS",
     "MEDICINE_SAFETY",
+    "MORE_WARNING_SIGNS",
     "RED_FLAG_SCREEN",
     "TEST_RESULTS",
     "InterviewState",
@@ -73,11 +81,15 @@ __all__ = [
 
 DEMOGRAPHICS = "demographics"
 RED_FLAG_SCREEN = "red_flag_screen"  # the first warning-sign screen
+MORE_WARNING_SIGNS = "more_warning_signs"  # the other emergency signs, as one screen (_more_warning_signs)
 FIRST_SCREEN = "first_screen"  # the question group whose findings make up that screen
 MEDICINE_SAFETY = "medicine_safety"  # the group that makes medicine advice safe
 TEST_RESULTS = "test_results"  # the group of measured values, for a person who has results
 MAX_GROUP = 5  # items on one screen
-MAX_ANSWERS = 24  # the budget: a person is never asked more single answers than this
+DONT_KNOW_SHARE = 0.5  # when at least this share of the answers were "don't know", the questions did not fit ...
+FINAL_LEADER_SHARE = 0.5  # ... unless one cause already has at least this share
+FINAL_SIGNS = 3  # ... so this many other emergency signs are asked before the interview ends
+MAX_ANSWERS = 24  # the budget of single answers; only the final emergency signs (FINAL_SIGNS) may go past it
 SAFETY_CHECK_BUDGET = 12  # the medicine-safety checks are asked only if no more answers than this were asked
 MIN_GAIN_BITS = 0.05  # below this no question is worth asking
 LEADER_SHARE = 0.55  # a cause with at least this share ...
@@ -558,6 +570,40 @@ def _safety_checks(state: InterviewState, ckb: CompiledKB) -> tuple[str, ...]:
     return tuple(wanted[:MAX_GROUP])
 
 
+@cache
+def _other_emergency_signs(ckb: CompiledKB) -> tuple[str, ...]:
+    """Emergency warning signs outside the first screen, those that need the fewest other findings
+    to call for emergency care first (a sign that is an emergency almost by itself comes before a
+    modifier such as a sudden start)."""
+    kb = ckb.kb
+    need: dict[str, int] = {}
+    for rule in kb.triage_rules:
+        if rule.level is not TriageLevel.EMERGENCY:
+            continue
+        groups = [g for g in (rule.any, rule.also_any) if g]
+        for f in {*rule.all, *(f for g in groups for f in g)}:
+            others = len([x for x in rule.all if x != f]) + sum(1 for g in groups if f not in g)
+            need[f] = min(need.get(f, others), others)
+    signs = [
+        f.id
+        for f in kb.findings.values()
+        if f.category is FindingCategory.RED_FLAG and f.ask_with != FIRST_SCREEN and f.id in need
+    ]
+    return tuple(sorted(signs, key=lambda f: need[f]))
+
+
+def _more_warning_signs(state: InterviewState, ckb: CompiledKB) -> tuple[str, ...]:
+    """The other emergency signs that fit the person and are still unknown (at most MAX_GROUP)."""
+    answered = {f for f, _ in state.answers}
+    return tuple(f for f in _other_emergency_signs(ckb) if f not in answered and _fits(f, state, ckb))[:MAX_GROUP]
+
+
+def _dont_know_share(state: InterviewState) -> float:
+    """The share of the person's answers that were "don't know" (what they confirmed aside)."""
+    given = [v for f, v in state.answers if f not in state.confirmed]
+    return sum(v is None for v in given) / len(given) if given else 0.0
+
+
 # ---------------------------------------------------------------- the next question
 
 
@@ -596,7 +642,26 @@ def _plan(state: InterviewState, ckb: CompiledKB) -> tuple[Question | None, str 
             text="First, the warning signs. Do any of these apply to you now? (Choose 'none of these' if none do.)",
             why="These signs can mean a problem that needs help today or right now, so they come before anything else.",
         ), None
+    more = _more_warning_signs(state, ckb)[:FINAL_SIGNS] if MORE_WARNING_SIGNS not in state.asked else ()
+    unsure = (
+        _dont_know_share(state) >= DONT_KNOW_SHARE
+        and now.level.rank < TriageLevel.URGENT.rank
+        and float(now.post.share.max()) < FINAL_LEADER_SHARE
+    )
+
+    def more_signs() -> Question:
+        items = [Item(finding=f, text=ckb.kb.findings[f].question) for f in more]
+        return ask(
+            id=MORE_WARNING_SIGNS,
+            kind="screen",
+            items=items,
+            text="Before we finish: do any of these apply to you now? (Choose 'none of these' if none do.)",
+            why="Many questions did not fit what you have, so signs that need quick help are checked before the end.",
+        )
+
     if left <= 0:
+        if more and unsure:
+            return more_signs(), None  # never end a poorly fitting interview without the other emergency signs
         return None, "the question budget is spent"
     allowed = set(_singles(state, ckb))
     completing = _completing(state, ckb, now, allowed)
@@ -632,6 +697,8 @@ def _plan(state: InterviewState, ckb: CompiledKB) -> tuple[Question | None, str 
             ),
             why="A measured value can settle between causes that answers alone cannot tell apart.",
         ), None
+    elif stopping and more and unsure:
+        return more_signs(), None
     elif stopping:
         checks = _safety_checks(state, ckb) if MEDICINE_SAFETY not in state.asked else ()
         if checks and used <= SAFETY_CHECK_BUDGET:
@@ -707,6 +774,7 @@ def question_catalogue(ckb: CompiledKB) -> dict[str, tuple[QuestionKind, tuple[s
     out: dict[str, tuple[QuestionKind, tuple[str, ...]]] = {
         DEMOGRAPHICS: ("demographics", ()),
         RED_FLAG_SCREEN: ("screen", question_findings(RED_FLAG_SCREEN, ckb)),
+        MORE_WARNING_SIGNS: ("screen", question_findings(MORE_WARNING_SIGNS, ckb)),
         MEDICINE_SAFETY: ("items", question_findings(MEDICINE_SAFETY, ckb)),
         TEST_RESULTS: ("numbers", question_findings(TEST_RESULTS, ckb)),
     }
@@ -721,6 +789,8 @@ def question_findings(qid: str, ckb: CompiledKB) -> tuple[str, ...]:
     kb = ckb.kb
     if qid == RED_FLAG_SCREEN:
         return tuple(f.id for f in kb.findings.values() if f.ask_with == FIRST_SCREEN)
+    if qid == MORE_WARNING_SIGNS:
+        return _other_emergency_signs(ckb)
     if qid == MEDICINE_SAFETY:
         return tuple(
             dict.fromkeys(
@@ -782,7 +852,7 @@ def answer(state: InterviewState, qid: str, response: Any, ckb: CompiledKB) -> I
             raise InvalidCase(f"answer.{sorted(extra)[0]}", "is not part of this question (expected age, sex)")
         case = parse_case({"age": response.get("age"), "sex": response.get("sex")})
         age, sex = case.age, case.sex
-    elif qid in (RED_FLAG_SCREEN, MEDICINE_SAFETY, TEST_RESULTS) or qid.startswith("ask:"):
+    elif qid in (RED_FLAG_SCREEN, MORE_WARNING_SIGNS, MEDICINE_SAFETY, TEST_RESULTS) or qid.startswith("ask:"):
         if not isinstance(response, dict):
             raise InvalidCase("answer", "expected an object mapping each item to true, false or null")
         if "none" in response and (response["none"] is not True or len(response) > 1):
