@@ -16,6 +16,10 @@ CASES: list[tuple[str, dict[str, bool | float], set[str]]] = [
     # an operation to take the thyroid out, in plain words
     ("I had an operation to remove all my thyroid 4 days ago.", {"thyroid_or_parathyroid_surgery": True}, set()),
     ("They took out my thyroid last year.", {"thyroid_or_parathyroid_surgery": True}, set()),
+    # hot weather is not a hot leg; a back that goes "crack" is not broken skin
+    ("My calf cramped in the last minutes of the game (it was super hot, like 90).", {}, {"calf_redness_warmth"}),
+    ("I lifted a heavy box and my back went crack.", {}, {"skin_break"}),
+    ("My heels are cracked and sore.", {"skin_break": True}, set()),
     # MRC power below 5 named after the movement is weakness; 5/5 is not
     ("O/E: hip flexion 4/5 bilat.", {"leg_weakness": True}, set()),
     ("O/E: hip flexion 5/5 bilat.", {}, {"leg_weakness"}),
