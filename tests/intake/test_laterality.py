@@ -31,6 +31,12 @@ def test_bilateral(read, text, value):
         ("Bilateral pitting oedema to mid-shin.", {"ankle_swelling": True, "unilateral_leg_swelling": False}),
         ("No leg swelling.", {"unilateral_leg_swelling": False}),
         ("No ankle swelling.", {"ankle_swelling": False}),
+        ("One calf looks more swollen than the other.", {"unilateral_leg_swelling": True}),
+        # a bare "than" compares nothing between the legs
+        (
+            "My thighs and calves are sore, way more than normal, and they're swollen.",
+            {"unilateral_leg_swelling": False},
+        ),
     ],
 )
 def test_swelling(read, text, expected):

@@ -51,7 +51,6 @@ SIDE_WORDS = {"left": "left", "right": "right", "lt": "left", "rt": "right", "l"
 SIDED = {"left-sided": "left", "right-sided": "right"}
 ONE_WORDS = {"unilateral", "unilaterally", "one-sided"}
 BOTH_WORDS = {"bilateral", "bilaterally", "symmetrical", "symmetric", "symmetrically"}
-COMPARE = {"other", "than", "asymmetric", "asymmetrical", "asymmetry", "circumference", "unequal"}
 
 
 @dataclass(frozen=True)
@@ -185,6 +184,24 @@ def _swollen_limb(doc: Doc, sent: Sentence, start: int, end: int) -> str | None:
     return best[1] if best else None
 
 
+SIZE_WORDS = {"bigger", "larger", "fatter", "thicker", "wider", "puffier", "swollen", "swelled", "bulkier"}
+OTHER_SIDE = {"other", "left", "right", "opposite"}
+
+
+def _compares_sides(norms: list[str]) -> bool:
+    """Does the sentence compare one leg with the other ("bigger than the other", "asymmetric",
+    "calf circumference 3 cm more")? A bare "than" does not ("way more than normal")."""
+    if {"asymmetric", "asymmetrical", "asymmetry", "circumference", "unequal"} & set(norms):
+        return True
+    for i, n in enumerate(norms):
+        if n != "than":
+            continue
+        before, after = set(norms[max(0, i - 3) : i]), set(norms[i + 1 : i + 4])
+        if before & SIZE_WORDS or after & OTHER_SIDE:
+            return True
+    return False
+
+
 def swelling_findings(doc: Doc, sent: Sentence, start: int, end: int, text_side: str | None = None) -> dict[str, bool]:
     """What an affirmed swelling mention at tokens [start, end) means, from its sentence.
 
@@ -197,9 +214,7 @@ def swelling_findings(doc: Doc, sent: Sentence, start: int, end: int, text_side:
     words = set(norms)
     both = any(_explicit(doc, i, sent.end) for i in range(sent.start, sent.end))
     one = any(_side_at(doc, i, sent.end) for i in range(sent.start, sent.end)) or bool(words & ONE_WORDS)
-    compare = bool(words & COMPARE) and (
-        "than" in words or "asymmetric" in words or "asymmetry" in words or "circumference" in words
-    )
+    compare = _compares_sides(norms)
     if (one or compare) and not both:
         return {"unilateral_leg_swelling": True}
     limb = _swollen_limb(doc, sent, start, end)
