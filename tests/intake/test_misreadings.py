@@ -20,6 +20,9 @@ CASES: list[tuple[str, dict[str, bool | float], set[str]]] = [
     ("My calf cramped in the last minutes of the game (it was super hot, like 90).", {}, {"calf_redness_warmth"}),
     ("I lifted a heavy box and my back went crack.", {}, {"skin_break"}),
     ("My heels are cracked and sore.", {"skin_break": True}, set()),
+    # "stabbing" says how it hurts, not that it shoots below the knee; radiating down the leg does
+    ("A burning, stabbing pain on the outside of my thigh.", {}, {"shooting_pain_below_knee"}),
+    ("Pain radiating down the leg to the foot.", {"shooting_pain_below_knee": True}, set()),
     # MRC power below 5 named after the movement is weakness; 5/5 is not
     ("O/E: hip flexion 4/5 bilat.", {"leg_weakness": True}, set()),
     ("O/E: hip flexion 5/5 bilat.", {}, {"leg_weakness"}),
