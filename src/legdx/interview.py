@@ -632,15 +632,18 @@ def _plan(state: InterviewState, ckb: CompiledKB) -> tuple[Question | None, str 
                 " commoner after 60, and some causes only affect people who have periods."
             ),
         ), None
+
+    def warning_screen(qid: str, findings: tuple[str, ...], text: str, why: str) -> Question:
+        items = [Item(finding=f, text=ckb.kb.findings[f].question) for f in findings]
+        return ask(id=qid, kind="screen", items=items, text=text, why=why)
+
     screen = _screen_findings(state, ckb)
     if RED_FLAG_SCREEN not in state.asked and screen:
-        items = [Item(finding=f, text=ckb.kb.findings[f].question) for f in screen]
-        return ask(
-            id=RED_FLAG_SCREEN,
-            kind="screen",
-            items=items,
-            text="First, the warning signs. Do any of these apply to you now? (Choose 'none of these' if none do.)",
-            why="These signs can mean a problem that needs help today or right now, so they come before anything else.",
+        return warning_screen(
+            RED_FLAG_SCREEN,
+            screen,
+            "First, the warning signs. Do any of these apply to you now? (Choose 'none of these' if none do.)",
+            "These signs can mean a problem that needs help today or right now, so they come before anything else.",
         ), None
     more = _more_warning_signs(state, ckb)[:FINAL_SIGNS] if MORE_WARNING_SIGNS not in state.asked else ()
     unsure = (
@@ -650,13 +653,11 @@ def _plan(state: InterviewState, ckb: CompiledKB) -> tuple[Question | None, str 
     )
 
     def more_signs() -> Question:
-        items = [Item(finding=f, text=ckb.kb.findings[f].question) for f in more]
-        return ask(
-            id=MORE_WARNING_SIGNS,
-            kind="screen",
-            items=items,
-            text="Before we finish: do any of these apply to you now? (Choose 'none of these' if none do.)",
-            why="Many questions did not fit what you have, so signs that need quick help are checked before the end.",
+        return warning_screen(
+            MORE_WARNING_SIGNS,
+            more,
+            "Before we finish: do any of these apply to you now? (Choose 'none of these' if none do.)",
+            "Many questions did not fit what you have, so signs that need quick help are checked before the end.",
         )
 
     if left <= 0:
