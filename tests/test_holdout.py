@@ -23,7 +23,8 @@ def test_holdout_structured_accuracy_and_interview(ckb, repo):
 
 def test_structured_interview_targets(ckb, repo):
     sim = simulate_all(read_vignettes(repo / "tests/data/vignettes/structured.jsonl"), ckb)
-    assert sim["answers"]["median"] <= 17 and sim["answers"]["p90"] <= 25
+    # 17.5 since the final emergency signs (up to three more answers when most were "don't know")
+    assert sim["answers"]["median"] <= 18 and sim["answers"]["p90"] <= 25
     assert sim["top3_at_stop"] >= sim["top3_all_findings"] - 0.04
     assert sim["under_triaged_at_stop"] == 0
 
