@@ -278,7 +278,8 @@ def _ask(console: Any, q: Any) -> Any:
     """Ask one question in the terminal; returns the response, or a navigation command."""
     from legdx.case import AGE_MAX, AGE_MIN, age_problem
 
-    left = f"at most {q.answers_left_at_most} more answers" if q.answers_left_at_most else "nearly done"
+    n = q.answers_left_at_most
+    left = f"at most {n} more answer{'' if n == 1 else 's'}" if n else "nearly done"
     console.print(f"\n[bold]Question {q.number}[/bold] [dim]({left}) {_HELP}[/dim]")
     console.print(q.text)
     if q.kind == "demographics":
