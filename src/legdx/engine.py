@@ -43,6 +43,7 @@ __all__ = [
     "Posterior",
     "RowPosterior",
     "ValuedTest",
+    "band_codes",
     "band_of",
     "binary_entropy",
     "competing_shares",
@@ -80,17 +81,29 @@ class Posterior:
     states: IntArray
 
 
-def band_of(finding: Finding, value: float) -> str:
-    """Return the id of the band a measured value falls in.
+def band_codes(finding: Finding, values: FloatArray) -> npt.NDArray[np.uint8]:
+    """The band of every measured value as ``i + 1`` for the finding's ``i``-th band, 0 for NaN.
 
-    Bands are read in order; the value falls in the first whose upper bound admits it.
-    """
-    for band in finding.bands:
+    Bands are read in order; a value falls in the first whose upper bound admits it (the last band
+    takes anything above)."""
+    codes = np.zeros(len(values), dtype=np.uint8)
+    open_rows = ~np.isnan(values)
+    for i, band in enumerate(finding.bands):
         if band.upper is None:
-            return band.id
-        if value < band.upper.value or (band.upper_inclusive and value == band.upper.value):
-            return band.id
-    return finding.bands[-1].id
+            admits = open_rows
+        else:
+            admits = open_rows & (
+                (values < band.upper.value) | ((values == band.upper.value) if band.upper_inclusive else False)
+            )
+        codes[admits] = i + 1
+        open_rows = open_rows & ~admits
+    codes[open_rows] = len(finding.bands)
+    return codes
+
+
+def band_of(finding: Finding, value: float) -> str:
+    """Return the id of the band a measured value falls in (:func:`band_codes` for one value)."""
+    return finding.bands[int(band_codes(finding, np.array([float(value)]))[0]) - 1].id
 
 
 def resolve_states(case: Case, ckb: CompiledKB, extra: dict[str, bool | float] | None = None) -> CaseStates:

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from legdx.case import SEXES, age_problem, finding_value_problem
-from legdx.engine import row_posterior
+from legdx.engine import band_codes, row_posterior
 from legdx.errors import InvalidCase
 from legdx.kb.compile import BoolArray, CompiledKB, FloatArray
 from legdx.kb.schema import AGE_FINDING, FEMALE_FINDING, Finding, FindingCategory, FindingKind, TriageLevel
@@ -193,23 +193,6 @@ def _binary_codes(column: pa.ChunkedArray | pa.Array, problems: _Problems, name:
     return codes
 
 
-def _band_codes(finding: Finding, values: FloatArray) -> Any:
-    """The band of every measured value as ``i + 1`` (0 for NaN), the rule of :func:`legdx.engine.band_of`."""
-    codes = np.zeros(len(values), dtype=np.uint8)
-    open_rows = ~np.isnan(values)
-    for i, band in enumerate(finding.bands):
-        if band.upper is None:
-            admits = open_rows
-        else:
-            admits = open_rows & (
-                (values < band.upper.value) | ((values == band.upper.value) if band.upper_inclusive else False)
-            )
-        codes[admits] = i + 1
-        open_rows = open_rows & ~admits
-    codes[open_rows] = len(finding.bands)
-    return codes
-
-
 def _measured_codes(finding: Finding, column: pa.ChunkedArray | pa.Array, problems: _Problems, name: str) -> Any:
     values = _numbers(column, problems, name, f"a number in {finding.unit}")
     given = ~np.isnan(values)
@@ -219,7 +202,7 @@ def _measured_codes(finding: Finding, column: pa.ChunkedArray | pa.Array, proble
     outside = given & np.isfinite(values) & ((values < rng.min) | (values > rng.max)) if rng else np.zeros_like(given)
     problems.add(name, outside, lambda i: str(finding_value_problem(finding, float(values[i]))))
     values[infinite | outside] = np.nan
-    return _band_codes(finding, values)
+    return band_codes(finding, values)
 
 
 @dataclass(frozen=True)
@@ -277,7 +260,7 @@ def _decode(table: pa.Table, findings: tuple[str, ...], ckb: CompiledKB) -> _Dec
     ids = list(findings)
     if AGE_FINDING in kb.findings:
         ids.append(AGE_FINDING)
-        columns.append(_band_codes(kb.findings[AGE_FINDING], age))
+        columns.append(band_codes(kb.findings[AGE_FINDING], age))
     if FEMALE_FINDING in kb.findings:
         ids.append(FEMALE_FINDING)
         columns.append(np.where(female, 1, np.where(male, 2, 0)).astype(np.uint8))
