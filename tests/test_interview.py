@@ -180,6 +180,23 @@ def test_questions_fit_the_person(ckb):
     assert not {q.finding for q in asked if q.finding} & exam
 
 
+def test_a_child_is_not_asked_adult_questions(ckb):
+    """Smoking, statins, heart rhythm: asked from the finding's from_age, never of a younger child."""
+    adult_only = {f.id: f.from_age for f in ckb.kb.findings.values() if f.from_age is not None}
+    assert {"smoker", "taking_statin"} <= set(adult_only)
+    for findings in (
+        {"worse_at_night": True, "improves_with_walking": True, "bilateral": True},
+        {"pain_on_walking": True, "relieved_by_rest": True, "calf_pain": True},
+    ):
+        for age in (6, 8, 11):
+            _, asked = _play(ckb, Case(age=age, sex="male", findings=findings))
+            ids = {i.finding for q in asked for i in q.items} | {q.finding for q in asked if q.finding}
+            assert not {f for f in ids if f in adult_only and age < adult_only[f]}, (age, findings)
+    walking = {"pain_on_walking": True, "relieved_by_rest": True, "calf_pain": True}
+    _, asked = _play(ckb, Case(age=68, sex="male", findings=walking))
+    assert "smoker" in {q.finding for q in asked}  # the same picture at 68 is asked about smoking
+
+
 def test_progress_counts_the_answers_a_person_gives(ckb):
     case = Case(age=66, sex="male", findings={"pain_on_walking": True, "relieved_by_rest": True, "smoker": True})
     state, asked = _play(ckb, case)

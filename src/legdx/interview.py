@@ -237,6 +237,8 @@ def _fits(fid: str, state: InterviewState, ckb: CompiledKB) -> bool:
         return False
     if f.category is FindingCategory.EXAM and state.mode != "clinician":
         return False  # a person cannot report examination signs
+    if f.from_age is not None and state.age is not None and state.age < f.from_age:
+        return False  # not a question for a child (smoking, statins)
     if f.sex == "female":
         if state.sex != "female":
             return False  # unknown sex is asked first, so this is a male
