@@ -135,14 +135,28 @@ def test_a_person_the_questions_do_not_fit_is_asked_the_other_emergency_signs_be
     final = [q for q in asked if q.id == MORE_WARNING_SIGNS]
     assert final and asked[-1].id == MORE_WARNING_SIGNS, [q.id for q in asked]
     items = [i.finding for i in final[0].items]
-    assert "unable_to_bear_weight" in items and len(items) <= 3
-    assert all(ckb.kb.findings[f].red_flag for f in items)
-    # answered yes, the child goes to emergency care
+    assert 1 <= len(items) <= 3 and all(ckb.kb.findings[f].red_flag for f in items)
+    assert not set(items) & {f for f, _ in state.previous.answers}  # nothing asked twice
+    # the adult first screen, not asked of a child at first, comes here
+    assert "breathless_or_chest_pain" in items
     before_final = state.previous
     assert before_final is not None
-    yes = answer(before_final, MORE_WARNING_SIGNS, {"unable_to_bear_weight": True}, ckb)
+    yes = answer(before_final, MORE_WARNING_SIGNS, {"breathless_or_chest_pain": True}, ckb)
     assert next_question(yes, ckb) is None
     assert assess(yes.to_case(), ckb).triage.level.value == "emergency"
+
+
+def test_a_child_is_first_asked_a_childs_warning_signs(ckb):
+    first = next_question(_start(ckb, 4, "male"), ckb)
+    assert first is not None and first.id == RED_FLAG_SCREEN
+    items = [i.finding for i in first.items]
+    assert {"unable_to_bear_weight", "fever"} <= set(items) and "dark_urine" not in items
+    adult = [i.finding for i in next_question(_start(ckb, 40, "male"), ckb).items]
+    assert "cold_pale_leg" in adult and "fever" not in adult
+    # a feverish child who will not stand on the leg: emergency at once (a joint or bone infection)
+    state = answer(_start(ckb, 4, "male"), RED_FLAG_SCREEN, {"unable_to_bear_weight": True, "fever": True}, ckb)
+    assert next_question(state, ckb) is None
+    assert assess(state.to_case(), ckb).triage.level.value == "emergency"
 
 
 def test_a_person_with_a_clear_cause_is_not_asked_the_final_signs(ckb):

@@ -164,6 +164,54 @@ def test_no_extra_fluids_with_a_low_sodium(assess_case):
     assert "hydration" in {t.value for x in b.advice for t in x.tags}  # so the withholding is what did it
 
 
+def test_compression_waits_for_the_heart_team_with_heart_failure(assess_case):
+    veins = {"varicose_veins": True, "heaviness_end_of_day": True, "relieved_by_elevation": True, "abi": 1.0}
+    with_hf = assess_case(age=60, sex="female", findings={**veins, "heart_failure_or_recent_heart_attack": True})
+    assert "compression" not in {t.value for x in with_hf.advice for t in x.tags}
+    assert any("compression" in w.tags and "heart" in w.why for w in with_hf.withheld_advice)
+    without = assess_case(age=60, sex="female", findings={**veins, "heart_failure_or_recent_heart_attack": False})
+    assert "compression" in {t.value for x in without.advice for t in x.tags}
+
+
+def test_a_child_who_will_not_stand_is_same_day_and_after_a_fall_an_emergency(assess_case):
+    limp = {"unable_to_bear_weight": True, "hip_or_groin_pain": True}
+    assert assess_case(age=5, sex="female", findings=limp).triage.level is TriageLevel.URGENT
+    fall = assess_case(age=5, sex="female", findings={**limp, "recent_injury": True})
+    assert fall.triage.level is TriageLevel.EMERGENCY
+    fever = assess_case(age=5, sex="female", findings={**limp, "fever": True})
+    assert fever.triage.level is TriageLevel.EMERGENCY
+
+
+def test_sickle_cell_pain_is_an_emergency_and_points_outside_the_knowledge_base(assess_case):
+    pain = {"thigh_or_buttock_pain": True, "low_back_pain": True, "severe_pain": True, "bilateral": True}
+    crisis = assess_case(age=24, sex="male", findings={**pain, "sickle_cell_disease": True})
+    assert crisis.triage.level is TriageLevel.EMERGENCY
+    plain = assess_case(age=24, sex="male", findings={**pain, "sickle_cell_disease": False})
+    assert crisis.something_else.share > plain.something_else.share + 0.2
+
+
+def test_symptoms_a_condition_explains_are_not_held_against_it(ckb, assess_case):
+    """calf_pain is in lumbar_radiculopathy's `explains`: it neither helps nor hurts sciatica."""
+    assert "calf_pain" in ckb.kb.conditions["lumbar_radiculopathy"].explains
+    sciatica = {"shooting_pain_below_knee": True, "numbness_tingling": True, "low_back_pain": True}
+    a = assess_case(age=38, sex="female", findings={**sciatica, "calf_pain": True})
+    rad = next(c for c in a.conditions if c.id == "lumbar_radiculopathy")
+    assert not [x for x in rad.contributions if x.finding == "calf_pain"]
+    cramps = next(c for c in a.conditions if c.id == "hip_osteoarthritis")
+    assert [x for x in cramps.contributions if x.finding == "calf_pain" and x.log_odds < 0]  # not explained there
+
+
+def test_no_cause_specific_advice_when_nothing_known_fits(assess_case):
+    # a hard lump alone: the knowledge base's causes explain it poorly (before, the likeliest of
+    # them, at a few per cent, brought compression stockings and heat)
+    a = assess_case(age=30, sex="female", findings={"hard_lump": True})
+    assert a.something_else.share > 0.5 and all(c.share < 0.1 for c in a.conditions)
+    assert all({t.value for t in x.tags} & {"see_clinician", "emergency_care", "analgesia"} for x in a.advice), [
+        x.id for x in a.advice
+    ]
+    assert a.management == []  # no cause's management is shown for a cause that explains so little
+
+
 def test_stop_smoking_only_for_smokers(assess_case):
     walking = {"pain_on_walking": True, "relieved_by_rest": True, "calf_pain": True}
     smoker = assess_case(age=68, sex="male", findings={**walking, "smoker": True})

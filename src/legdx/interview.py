@@ -98,6 +98,17 @@ CLEAR_GAIN_BITS = 1.0  # ... once no question is worth this much
 SETTLED_GAIN_BITS = 0.25  # a leader with at least LEADER_SHARE - 0.15 is settled once no question is worth more
 DANGER_DOUBT = (0.1, 0.5)  # a must-not-miss condition with a probability in this band is still in doubt
 ESCALATION_PROBABILITY = 0.1  # a must-not-miss condition this likely has its warning signs asked before stopping
+CHILD_AGE = 16  # below this age the first screen asks a child's warning signs (the triage rules' age_below: 16)
+# A limp or refusal to walk, fever (joint or bone infection), an injury, a hot joint and constant night
+# pain (a bone tumour) are what make a child's leg pain urgent; a cold leg, saddle numbness, chest
+# pain or dark urine are rare at that age and come in the later emergency-signs screen.
+CHILD_SCREEN = (
+    "unable_to_bear_weight",
+    "fever",
+    "severe_pain_after_injury",
+    "hot_swollen_joint",
+    "constant_night_pain",
+)
 PERIOD_AGES = (10, 56)  # outside these ages nobody is asked about periods or pregnancy unless they raised it
 # Choosing the next single question (tuned with simulated people on the development sets, docs/engine.md):
 HALLMARK_SHARPNESS = 4.0  # how steeply a condition's lesser features count below its most telling one
@@ -114,7 +125,7 @@ MEASURED_GAIN_BITS = 0.03  # ... when it would tell at least this much about the
 SWEEP_SHARE = 0.05  # the warning signs of causes with at least this share are asked before stopping ...
 SWEEP_LR = 1.5  # ... those that point to the cause at least this much
 SWEEP_RESERVE = 2  # ... and they come when this few answers are left, at the latest
-REACH_MISSING = 2  # after a same-day sign, an emergency rule this many answers from firing is still asked about
+REACH_MISSING = 1  # after a same-day sign, an emergency rule this many answers from firing is still asked about
 MAX_RESULTS = 3  # measured values asked for in the one results group
 RESULTS_BEFORE_END = 2  # the results group comes this many answers before the budget runs out, at the latest
 RESULTS_FOLLOW_UP = 1  # answers kept after the results group for the warning sign a value in its band calls for
@@ -249,12 +260,13 @@ def _fits(fid: str, state: InterviewState, ckb: CompiledKB) -> bool:
 
 
 def _screen_findings(state: InterviewState, ckb: CompiledKB) -> tuple[str, ...]:
+    """The first warning-sign screen: a child's own warning signs for a child, else the first-screen group."""
     answered = {f for f, _ in state.answers}
-    return tuple(
-        f.id
-        for f in ckb.kb.findings.values()
-        if f.ask_with == FIRST_SCREEN and f.id not in answered and _fits(f.id, state, ckb)
-    )[:MAX_GROUP]
+    if state.age is not None and state.age < CHILD_AGE:
+        first: tuple[str, ...] = CHILD_SCREEN
+    else:
+        first = tuple(f.id for f in ckb.kb.findings.values() if f.ask_with == FIRST_SCREEN)
+    return tuple(f for f in first if f not in answered and _fits(f, state, ckb))[:MAX_GROUP]
 
 
 def _singles(state: InterviewState, ckb: CompiledKB) -> list[str]:
@@ -266,7 +278,7 @@ def _singles(state: InterviewState, ckb: CompiledKB) -> list[str]:
         if fid not in answered
         and fid not in state.asked
         and _fits(fid, state, ckb)
-        and ckb.kb.findings[fid].ask_with != FIRST_SCREEN
+        and fid not in _screen_findings(state, ckb)  # still to come on the first screen
     ]
 
 
@@ -589,7 +601,7 @@ def _other_emergency_signs(ckb: CompiledKB) -> tuple[str, ...]:
     signs = [
         f.id
         for f in kb.findings.values()
-        if f.category is FindingCategory.RED_FLAG and f.ask_with != FIRST_SCREEN and f.id in need
+        if f.category is FindingCategory.RED_FLAG and f.id in need  # those already answered are left out later
     ]
     return tuple(sorted(signs, key=lambda f: need[f]))
 
@@ -790,8 +802,10 @@ def question_catalogue(ckb: CompiledKB) -> dict[str, tuple[QuestionKind, tuple[s
 def question_findings(qid: str, ckb: CompiledKB) -> tuple[str, ...]:
     """The finding ids a question can ask about (InvalidCase for an unknown question id)."""
     kb = ckb.kb
-    if qid == RED_FLAG_SCREEN:
-        return tuple(f.id for f in kb.findings.values() if f.ask_with == FIRST_SCREEN)
+    if qid == RED_FLAG_SCREEN:  # an adult's or a child's (_screen_findings)
+        return tuple(
+            dict.fromkeys([*(f.id for f in kb.findings.values() if f.ask_with == FIRST_SCREEN), *CHILD_SCREEN])
+        )
     if qid == MORE_WARNING_SIGNS:
         return _other_emergency_signs(ckb)
     if qid == MEDICINE_SAFETY:

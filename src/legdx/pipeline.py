@@ -290,7 +290,8 @@ def assess(case: Case, ckb: CompiledKB | None = None) -> Assessment:
         unsure = "; ".join(kb.findings[f].clinician_label.lower() for f in sorted(assumed))
         tri = tri.model_copy(update={"reasons": [*tri.reasons, f"{UNSURE_PREFIX}{unsure}."]})
     by_share = sorted(ckb.condition_ids, key=lambda c: -post.share[ckb.condition_index[c]])
-    leading = [c for c in by_share[:3] if post.share[ckb.condition_index[c]] >= LEADING_SHARE] or by_share[:1]
+    # no cause that reaches LEADING_SHARE: nothing known fits, so no cause-specific advice either
+    leading = [c for c in by_share[:3] if post.share[ckb.condition_index[c]] >= LEADING_SHARE]
     likely = [c for c in by_share if c not in leading and probability[c] >= kb.threshold("possible")]
     advice, withheld = choose_advice(kb, replace(facts, probability=cautious), tri.level, leading, likely)
 

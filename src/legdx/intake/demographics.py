@@ -104,7 +104,7 @@ SUBJECT = re.compile(
     r"(?i)(?:^[^.!?\n]{0,40}?\b(?:my|our)\s+(?:[\w-]+\s+){0,2}?|^\W{0,3})(" + "|".join(RELATIVES) + r")\b"
 )
 SUBJECT_AGE = re.compile(
-    r"(?i)\s*(?:is|was|,|\(|-)\s*(?:now\s+|aged\s+|only\s+|just\s+)?(\d{1,3})\b(?![\s-]*(?:%|kg|lbs?|stone|cm|mg|"
+    r"(?i)\s*(?:is|was|'s|’s|,|\(|-)\s*(?:now\s+|aged\s+|only\s+|just\s+)?(\d{1,3})\b(?![\s-]*(?:%|kg|lbs?|stone|cm|mg|"
     r"weeks|months|days|hours|minutes|years?\s+ago|times|miles|km|m\b))"
 )
 PRONOUNS: dict[Sex, re.Pattern[str]] = {

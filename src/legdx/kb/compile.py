@@ -145,7 +145,7 @@ def compile_kb(kb: KnowledgeBase) -> CompiledKB:
                 continue
             s_pres = finding_states[fi][0]
             for ci, cond in enumerate(conditions):
-                if fid not in {link.finding for link in cond.findings}:
+                if fid not in {link.finding for link in cond.findings} and fid not in cond.explains:
                     llr[s_pres, ci] = np.log(lr)
                     sources[(s_pres, ci)] = unexplained.value.source
 

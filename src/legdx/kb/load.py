@@ -340,6 +340,8 @@ def cross_check(kb: KnowledgeBase) -> list[str]:
             need("test", kb.tests, test_id, f"{label}: tests")
         for advice_id in c.advice:
             need("advice", kb.advice, advice_id, f"{label}: advice")
+        for fid in c.explains:
+            need("finding", kb.findings, fid, f"{label}: explains")
         for source_id in c.sources:
             need_source(f"{label}: sources", source_id)
         for other in c.alongside:

@@ -269,6 +269,10 @@ class Condition(Strict):
     # Known pairings: when this condition and one listed here are both likely, this one is shown
     # "with" it (iron deficiency behind restless legs) instead of as a rival explanation.
     alongside: list[Id] = Field(default_factory=list)
+    # Symptoms the condition commonly produces that neither point to it nor away from it (pain in
+    # the calf with sciatica, cramps that hurt a lot): no likelihood ratio, but not held against it
+    # as a symptom it does not explain (thresholds.yaml, unexplained_finding_lr).
+    explains: list[Id] = Field(default_factory=list)
     summary_lay: Text
     summary_clinician: Text
     typical_pattern: Text
@@ -285,6 +289,9 @@ class Condition(Strict):
         dupes = sorted({i for i in ids if ids.count(i) > 1})
         if dupes:
             raise ValueError(f"findings listed more than once: {dupes}")
+        both = sorted(set(ids) & set(self.explains))
+        if both:
+            raise ValueError(f"findings both linked and in `explains`: {both}")
         return self
 
 
