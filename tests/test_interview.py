@@ -234,7 +234,9 @@ def test_simulated_patient_reaches_the_answer_in_few_questions(ckb):
         },
     )
     sim = simulate(case, ckb)
-    assert sim.answers <= 22  # issue 11 asks for about 15 (docs/interview.md: where the engine stands)
+    # issue 11 asks for about 15 (docs/interview.md: where the engine stands); calf pain brings two
+    # questions on a recent long journey or bed rest (a clot), asked before the walking pattern is settled
+    assert sim.answers <= 24
     assert {"smoker", "calf_pain"} <= set(sim.state.asked)  # the facts that change the picture are asked
     top = assess(sim.state.to_case(), ckb).conditions[0]
     assert top.id == "peripheral_artery_disease" and top.share >= 0.5

@@ -99,16 +99,11 @@ SETTLED_GAIN_BITS = 0.25  # a leader with at least LEADER_SHARE - 0.15 is settle
 DANGER_DOUBT = (0.1, 0.5)  # a must-not-miss condition with a probability in this band is still in doubt
 ESCALATION_PROBABILITY = 0.1  # a must-not-miss condition this likely has its warning signs asked before stopping
 CHILD_AGE = 16  # below this age the first screen asks a child's warning signs (the triage rules' age_below: 16)
-# A limp or refusal to walk, fever (joint or bone infection), an injury, a hot joint and constant night
-# pain (a bone tumour) are what make a child's leg pain urgent; a cold leg, saddle numbness, chest
-# pain or dark urine are rare at that age and come in the later emergency-signs screen.
-CHILD_SCREEN = (
-    "unable_to_bear_weight",
-    "fever",
-    "severe_pain_after_injury",
-    "hot_swollen_joint",
-    "constant_night_pain",
-)
+# Not standing or walking on the leg, a new limp (with hip, thigh or knee pain it is same-day), fever
+# (a joint or bone infection), a hot swollen joint and severe pain after an injury are what make a
+# child's leg pain urgent; a cold leg, saddle numbness, chest pain or dark urine are rare at that age
+# and come in the later emergency-signs screen.
+CHILD_SCREEN = ("unable_to_bear_weight", "limp", "fever", "hot_swollen_joint", "severe_pain_after_injury")
 PERIOD_AGES = (10, 56)  # outside these ages nobody is asked about periods or pregnancy unless they raised it
 # Choosing the next single question (tuned with simulated people on the development sets, docs/engine.md):
 HALLMARK_SHARPNESS = 4.0  # how steeply a condition's lesser features count below its most telling one

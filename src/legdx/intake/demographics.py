@@ -112,9 +112,10 @@ PRONOUNS: dict[Sex, re.Pattern[str]] = {
     "male": re.compile(r"(?i)\b(he|him|his|himself)\b"),
 }
 # the writer describing their own body or symptoms: then a relative named first is not the patient
+# ("I need ..." is not among them: a parent writes "do I need to take him in?")
 SELF = re.compile(
     r"(?i)\bI(?:'m|’m|\s+am|\s+have|'ve|’ve|\s+get|\s+got|\s+feel|\s+had|\s+kick|\s+wake|\s+suffer|\s+keep|"
-    r"\s+can't|\s+cannot|\s+can\s+not|\s+need|\s+walk)\b|\bmy\s+(?:legs?|calf|calves|feet|foot|thighs?|toes?|knees?|back|ankles?)\b"
+    r"\s+can't|\s+cannot|\s+can\s+not|\s+walk)\b|\bmy\s+(?:legs?|calf|calves|feet|foot|thighs?|toes?|knees?|back|ankles?)\b"
 )
 FEMALE_CONTEXT = re.compile(
     r"(?i)\b(pregnant|pregnancy|weeks?\s+gestation|my\s+periods?|her\s+periods?|menstruat\w*|menopaus\w*|"
