@@ -192,7 +192,9 @@ def test_sickle_cell_pain_is_an_emergency_and_points_outside_the_knowledge_base(
 
 def test_hip_pain_at_rest_on_steroids_is_never_self_care(assess_case):
     hip = {"hip_or_groin_pain": True, "pain_on_walking": True, "worse_at_rest": True, "limp": True}
-    plain = assess_case(age=41, sex="male", findings={**hip, "taking_immunosuppressant": False, "alcohol_excess": False})
+    plain = assess_case(
+        age=41, sex="male", findings={**hip, "taking_immunosuppressant": False, "alcohol_excess": False}
+    )
     steroids = assess_case(age=41, sex="male", findings={**hip, "taking_immunosuppressant": True})
     assert steroids.triage.level.rank >= TriageLevel.SOON.rank
     assert any("avascular" in r for r in steroids.triage.reasons)
