@@ -36,6 +36,12 @@ def test_negation_stops_at_but_and_at_a_comma_without_a_list(read):
     assert r["low_back_pain"] is False and r["worse_at_night"] is True
 
 
+def test_quote_marks_do_not_shorten_a_negation(read):
+    """A quoted phrase inside a denial is still denied ("not the 'have to move them' restless thing")."""
+    assert read("My legs ache at night but it's not the 'have to move them' restless thing.")["urge_to_move"] is False
+    assert read("My legs ache at night and I'm restless, I have to move them.")["urge_to_move"] is True
+
+
 def test_phrase_with_its_own_negation_is_not_flipped(read):
     assert read("I have no pain at all when I sit down.")["no_pain_when_seated"] is True
     assert read("I can't walk more than 100 yards.")["pain_on_walking"] is True

@@ -52,8 +52,14 @@ class Target:
     denies: bool = False  # the phrase itself says "absent" / "normal" ("strength 5/5", "pulses palpable")
 
 
+QUOTE_MARKS = frozenset({"'", '"', "‘", "’", "“", "”"})
+
+
 def _forward_end(doc: Doc, mod: Modifier, sent_end: int, stops: list[int]) -> int:
     end = min(sent_end, mod.end + mod.rule.max_scope)
+    # quote marks do not use up the scope: "not the 'have to move them' restless thing"
+    quotes = sum(1 for i in range(mod.end, end) if doc[i].text in QUOTE_MARKS)
+    end = min(sent_end, end + quotes)
     for s in stops:
         if mod.end <= s < end:
             end = s
