@@ -221,6 +221,9 @@ def test_no_cause_specific_advice_when_nothing_known_fits(assess_case):
         x.id for x in a.advice
     ]
     assert a.management == []  # no cause's management is shown for a cause that explains so little
+    assert a.next_tests == []  # nor tests to settle between such causes (a back MRI for a lump)
+    walking = {"pain_on_walking": True, "relieved_by_rest": True, "calf_pain": True, "smoker": True}
+    assert assess_case(age=68, sex="male", findings=walking).next_tests  # a cause that leads keeps its tests
 
 
 def test_stop_smoking_only_for_smokers(assess_case):

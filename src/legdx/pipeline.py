@@ -295,7 +295,8 @@ def assess(case: Case, ckb: CompiledKB | None = None) -> Assessment:
     likely = [c for c in by_share if c not in leading and probability[c] >= kb.threshold("possible")]
     advice, withheld = choose_advice(kb, replace(facts, probability=cautious), tri.level, leading, likely)
 
-    tests = _next_tests(ckb, post, cs, probability)
+    # tests chosen to settle between causes that explain so little would mislead: the clinician examines first
+    tests = _next_tests(ckb, post, cs, probability) if leading else []
 
     emergency = None
     if tri.level is TriageLevel.EMERGENCY:
