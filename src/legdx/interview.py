@@ -89,6 +89,7 @@ MAX_GROUP = 5  # items on one screen
 DONT_KNOW_SHARE = 0.5  # when at least this share of the answers were "don't know", the questions did not fit ...
 FINAL_LEADER_SHARE = 0.5  # ... unless one cause already has at least this share
 FINAL_SIGNS = 3  # ... so this many other emergency signs are asked before the interview ends
+FINAL_SIGNS_AGE = 80  # ... and always from this age (the very old often show serious illness quietly)
 MAX_ANSWERS = 24  # the budget of single answers; only the final emergency signs (FINAL_SIGNS) may go past it
 SAFETY_CHECK_BUDGET = 12  # the medicine-safety checks are asked only if no more answers than this were asked
 MIN_GAIN_BITS = 0.05  # below this no question is worth asking
@@ -655,10 +656,9 @@ def _plan(state: InterviewState, ckb: CompiledKB) -> tuple[Question | None, str 
             "These signs can mean a problem that needs help today or right now, so they come before anything else.",
         ), None
     more = _more_warning_signs(state, ckb)[:FINAL_SIGNS] if MORE_WARNING_SIGNS not in state.asked else ()
-    unsure = (
-        _dont_know_share(state) >= DONT_KNOW_SHARE
-        and now.level.rank < TriageLevel.URGENT.rank
-        and float(now.post.share.max()) < FINAL_LEADER_SHARE
+    unsure = now.level.rank < TriageLevel.URGENT.rank and (
+        (_dont_know_share(state) >= DONT_KNOW_SHARE and float(now.post.share.max()) < FINAL_LEADER_SHARE)
+        or (state.age is not None and state.age >= FINAL_SIGNS_AGE)
     )
 
     def more_signs() -> Question:

@@ -13,6 +13,24 @@ import pytest
 from legdx.intake import extract, read_age_sex
 
 CASES: list[tuple[str, dict[str, bool | float], set[str]]] = [
+    # an anticoagulant course that has ended is not a current blood thinner
+    ("Hx DVT 2019 (6/12 rivaroxaban, completed).", {"taking_anticoagulant": False}, set()),
+    ("She stopped warfarin last month.", {"taking_anticoagulant": False}, set()),
+    ("On warfarin, INR 2.5.", {"taking_anticoagulant": True}, set()),
+    # a little alcohol is not excess; a heavy week or several drinks a day is
+    ("He drinks 2 beers per week.", {}, {"alcohol_excess"}),
+    ("He drinks 1 or 2 glasses of wine weekly.", {}, {"alcohol_excess"}),
+    ("He drinks about 40 units of alcohol a week.", {"alcohol_excess": True}, set()),
+    ("She has 4 pints a night.", {"alcohol_excess": True}, set()),
+    # "sleep" alone is not a time of day; waking up limping is not night pain; being woken is
+    ("Sleep is not refreshing and I am tired all day.", {}, {"worse_at_night"}),
+    ("He woke up limping this morning.", {}, {"worse_at_night"}),
+    ("I keep getting woken up in the small hours by cramp.", {"worse_at_night": True}, set()),
+    # grey and sweaty is shock, not fluid lost; sweating buckets is
+    ("He is grey and sweaty.", {}, {"fluid_loss"}),
+    ("I was sweating buckets all afternoon.", {"fluid_loss": True}, set()),
+    # an entrapment of a nerve or artery is not a crush or a long lie
+    ("Suspected popliteal artery entrapment.", {}, {"alcohol_or_drug_binge_or_long_lie"}),
     # an operation to take the thyroid out, in plain words
     ("I had an operation to remove all my thyroid 4 days ago.", {"thyroid_or_parathyroid_surgery": True}, set()),
     ("They took out my thyroid last year.", {"thyroid_or_parathyroid_surgery": True}, set()),
