@@ -165,6 +165,12 @@ def test_a_person_with_a_clear_cause_is_not_asked_the_final_signs(ckb):
     assert MORE_WARNING_SIGNS not in [q.id for q in asked]
 
 
+def test_the_very_old_are_always_asked_the_final_signs(ckb):
+    case = {"pain_on_walking": True, "relieved_by_rest": True, "calf_pain": True, "smoker": True}
+    state, asked = _play_to_end(ckb, _start(ckb, 85, "male"), lambda q: respond(q, case, 85, "male"))
+    assert MORE_WARNING_SIGNS in [q.id for q in asked]  # the same picture at 72 is not (test above)
+
+
 def test_why_is_plain_words_and_names_the_conditions_it_separates(ckb):
     state = answer(_start(ckb, 70, "male"), RED_FLAG_SCREEN, {"none": True}, ckb)
     q = next_question(state, ckb)
