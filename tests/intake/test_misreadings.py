@@ -13,6 +13,11 @@ import pytest
 from legdx.intake import extract, read_age_sex
 
 CASES: list[tuple[str, dict[str, bool | float], set[str]]] = [
+    # a belief that it is sciatica, or sciatica in the past, is not shooting pain now
+    ("He initially thought it was his sciatica.", {}, {"shooting_pain_below_knee"}),
+    ("He's had sciatica before so he thinks it's that.", {}, {"shooting_pain_below_knee"}),
+    ("My sciatica is back, shooting down to my foot.", {"shooting_pain_below_knee": True}, set()),
+    ("His leg suddenly went really painful below the knee.", {}, {"shooting_pain_below_knee"}),
     # an anticoagulant course that has ended is not a current blood thinner
     ("Hx DVT 2019 (6/12 rivaroxaban, completed).", {"taking_anticoagulant": False}, set()),
     ("She stopped warfarin last month.", {"taking_anticoagulant": False}, set()),
