@@ -125,8 +125,28 @@ def test_a_classic_claudicant_gets_one_clear_cause(assess_case):
         ({"hot_swollen_joint": True, "fever": True, "knee_pain": True}, 45, TriageLevel.EMERGENCY, "M00"),
         ({"constant_night_pain": True, "hard_lump": True, "thigh_or_buttock_pain": True}, 15, TriageLevel.SOON, "C40"),
         ({"pop_or_snap_at_onset": True, "sudden_onset": True, "calf_pain": True}, 44, TriageLevel.URGENT, "S86"),
+        # a leaking aortic aneurysm: sudden back and groin pain with a faint
+        (
+            {"fainting_or_collapse": True, "sudden_onset": True, "low_back_pain": True, "hip_or_groin_pain": True},
+            74,
+            TriageLevel.EMERGENCY,
+            "I71",
+        ),
+        # fibromyalgia: aching everywhere for years, burning legs, poor sleep
+        (
+            {"widespread_pain": True, "burning_pain": True, "bilateral": True, "persistent_symptoms": True},
+            41,
+            TriageLevel.SOON,
+            "M79.7",
+        ),
     ],
-    ids=["hot swollen knee with fever", "teenager's night pain with a lump", "calf that went pop"],
+    ids=[
+        "hot swollen knee with fever",
+        "teenager's night pain with a lump",
+        "calf that went pop",
+        "faint with back pain",
+        "pain everywhere",
+    ],
 )
 def test_unmodelled_pictures_are_never_reassured(assess_case, findings, age, lowest, nearby):
     a = assess_case(age=age, sex="male", findings=findings)
