@@ -132,6 +132,13 @@ def test_a_classic_claudicant_gets_one_clear_cause(assess_case):
             TriageLevel.EMERGENCY,
             "I71",
         ),
+        # spinal cord compression: cord signs with weak, numb legs and a known cancer
+        (
+            {"upper_motor_neuron_signs": True, "leg_weakness": True, "bilateral": True, "active_cancer": True},
+            69,
+            TriageLevel.EMERGENCY,
+            "G95.2",
+        ),
         # fibromyalgia: aching everywhere for years, burning legs, poor sleep
         (
             {"widespread_pain": True, "burning_pain": True, "bilateral": True, "persistent_symptoms": True},
@@ -145,6 +152,7 @@ def test_a_classic_claudicant_gets_one_clear_cause(assess_case):
         "teenager's night pain with a lump",
         "calf that went pop",
         "faint with back pain",
+        "cord signs with weak legs",
         "pain everywhere",
     ],
 )
