@@ -201,8 +201,12 @@ def test_questions_fit_the_person(ckb):
 
 
 def test_a_child_is_not_asked_adult_questions(ckb):
-    """Smoking, statins, heart rhythm: asked from the finding's from_age, never of a younger child."""
-    adult_only = {f.id: f.from_age for f in ckb.kb.findings.values() if f.from_age is not None}
+    """Smoking, statins, heart rhythm: asked from the finding's asked_from age, never of a younger child."""
+    adult_only = {
+        f.id: ckb.kb.threshold(f"{f.asked_from}_questions_age")
+        for f in ckb.kb.findings.values()
+        if f.asked_from is not None
+    }
     assert {"smoker", "taking_statin"} <= set(adult_only)
     for findings in (
         {"worse_at_night": True, "improves_with_walking": True, "bilateral": True},

@@ -99,8 +99,8 @@ CLEAR_GAIN_BITS = 1.0  # ... once no question is worth this much
 SETTLED_GAIN_BITS = 0.25  # a leader with at least LEADER_SHARE - 0.15 is settled once no question is worth more
 DANGER_DOUBT = (0.1, 0.5)  # a must-not-miss condition with a probability in this band is still in doubt
 ESCALATION_PROBABILITY = 0.1  # a must-not-miss condition this likely has its warning signs asked before stopping
-CHILD_AGE = 16  # below this age the first screen asks a child's warning signs (the triage rules' age_below: 16)
-# Not standing or walking on the leg, a new limp (with hip, thigh or knee pain it is same-day), fever
+# Below thresholds.yaml's adult_questions_age the first screen asks a child's warning signs. Not standing
+# or walking on the leg, a new limp (with hip, thigh or knee pain it is same-day), fever
 # (a joint or bone infection), a hot swollen joint and severe pain after an injury are what make a
 # child's leg pain urgent; a cold leg, saddle numbness, chest pain or dark urine are rare at that age
 # and come in the later emergency-signs screen.
@@ -244,7 +244,11 @@ def _fits(fid: str, state: InterviewState, ckb: CompiledKB) -> bool:
         return False
     if f.category is FindingCategory.EXAM and state.mode != "clinician":
         return False  # a person cannot report examination signs
-    if f.from_age is not None and state.age is not None and state.age < f.from_age:
+    if (
+        f.asked_from is not None
+        and state.age is not None
+        and state.age < ckb.kb.threshold(f"{f.asked_from}_questions_age")
+    ):
         return False  # not a question for a child (smoking, statins)
     if f.sex == "female":
         if state.sex != "female":
@@ -255,26 +259,28 @@ def _fits(fid: str, state: InterviewState, ckb: CompiledKB) -> bool:
     return True
 
 
+@cache
+def _adult_screen(ckb: CompiledKB) -> tuple[str, ...]:
+    """The findings of the first-screen question group (the adult first warning-sign screen)."""
+    return tuple(f.id for f in ckb.kb.findings.values() if f.ask_with == FIRST_SCREEN)
+
+
 def _screen_findings(state: InterviewState, ckb: CompiledKB) -> tuple[str, ...]:
-    """The first warning-sign screen: a child's own warning signs for a child, else the first-screen group."""
+    """The first warning-sign screen: a child's own warning signs for a child, else the adult one."""
     answered = {f for f, _ in state.answers}
-    if state.age is not None and state.age < CHILD_AGE:
-        first: tuple[str, ...] = CHILD_SCREEN
-    else:
-        first = tuple(f.id for f in ckb.kb.findings.values() if f.ask_with == FIRST_SCREEN)
+    child = state.age is not None and state.age < ckb.kb.threshold("adult_questions_age")
+    first = CHILD_SCREEN if child else _adult_screen(ckb)
     return tuple(f for f in first if f not in answered and _fits(f, state, ckb))[:MAX_GROUP]
 
 
 def _singles(state: InterviewState, ckb: CompiledKB) -> list[str]:
     """Findings that may still be asked one at a time."""
     answered = {f for f, _ in state.answers}
+    screen = set(_screen_findings(state, ckb))  # still to come on the first screen
     return [
         fid
         for fid in ckb.finding_ids
-        if fid not in answered
-        and fid not in state.asked
-        and _fits(fid, state, ckb)
-        and fid not in _screen_findings(state, ckb)  # still to come on the first screen
+        if fid not in answered and fid not in state.asked and fid not in screen and _fits(fid, state, ckb)
     ]
 
 
@@ -798,9 +804,7 @@ def question_findings(qid: str, ckb: CompiledKB) -> tuple[str, ...]:
     """The finding ids a question can ask about (InvalidCase for an unknown question id)."""
     kb = ckb.kb
     if qid == RED_FLAG_SCREEN:  # an adult's or a child's (_screen_findings)
-        return tuple(
-            dict.fromkeys([*(f.id for f in kb.findings.values() if f.ask_with == FIRST_SCREEN), *CHILD_SCREEN])
-        )
+        return tuple(dict.fromkeys([*_adult_screen(ckb), *CHILD_SCREEN]))
     if qid == MORE_WARNING_SIGNS:
         return _other_emergency_signs(ckb)
     if qid == MEDICINE_SAFETY:

@@ -139,13 +139,15 @@ def compile_kb(kb: KnowledgeBase) -> CompiledKB:
     unexplained = kb.thresholds.get("unexplained_finding_lr")
     if unexplained is not None:
         lr = unexplained.value.value
+        # what each condition accounts for: the findings it links, and those it explains without an LR
+        explained = [{link.finding for link in cond.findings} | set(cond.explains) for cond in conditions]
         for fi, fid in enumerate(fids):
             f = kb.findings[fid]
             if f.kind is not FindingKind.BINARY or f.category not in SYMPTOMS_AND_SIGNS:
                 continue
             s_pres = finding_states[fi][0]
-            for ci, cond in enumerate(conditions):
-                if fid not in {link.finding for link in cond.findings} and fid not in cond.explains:
+            for ci, accounted in enumerate(explained):
+                if fid not in accounted:
                     llr[s_pres, ci] = np.log(lr)
                     sources[(s_pres, ci)] = unexplained.value.source
 

@@ -53,6 +53,8 @@ REQUIRED_THRESHOLDS = (
     "clear_lead",
     "unexplained",
     "danger_doubt",
+    "teen_questions_age",
+    "adult_questions_age",
 )
 
 

@@ -161,9 +161,10 @@ class Finding(Strict):
     # a description of leg pain almost always states one way or the other; the interview asks these first.
     core: bool = False
     sex: Literal["any", "female"] = "any"  # "female": only a female body has it (pregnancy, periods)
-    # Asked only of people at least this old (smoking, statins, heart rhythm): a child, or the
-    # parent answering for one, is not asked about them unless they say so themselves.
-    from_age: int | None = Field(default=None, ge=1, le=120)
+    # Asked only from the teenage years or from adulthood (thresholds.yaml: teen_questions_age,
+    # adult_questions_age): a child, or the parent answering for one, is not asked whether they smoke
+    # or take a statin; what they write in their own words is read whatever the age.
+    asked_from: Literal["teen", "adult"] | None = None
     worsens: str | None = None
     unit: str | None = None
     range: Range | None = None
