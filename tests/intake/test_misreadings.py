@@ -34,6 +34,12 @@ CASES: list[tuple[str, dict[str, bool | float], set[str]]] = [
     # grey and sweaty is shock, not fluid lost; sweating buckets is
     ("He is grey and sweaty.", {}, {"fluid_loss"}),
     ("I was sweating buckets all afternoon.", {"fluid_loss": True}, set()),
+    # a faint is not a long lie on the floor
+    (
+        "He passed out for a few seconds when he stood up.",
+        {"fainting_or_collapse": True},
+        {"alcohol_or_drug_binge_or_long_lie"},
+    ),
     # an entrapment of a nerve or artery is not a crush or a long lie
     ("Suspected popliteal artery entrapment.", {}, {"alcohol_or_drug_binge_or_long_lie"}),
     # an operation to take the thyroid out, in plain words
