@@ -541,12 +541,19 @@ def _print_summary(summary: Any, seconds: float) -> None:
     print(f"triage: {levels}", file=sys.stderr)
     top = sorted(summary.top_condition.items(), key=lambda kv: (-kv[1], kv[0]))
     print("top condition: " + (", ".join(f"{c} {n}" for c, n in top) or "none"), file=sys.stderr)
+    if summary.top_condition_unrecorded:
+        new = sorted(summary.top_condition_unrecorded.items(), key=lambda kv: (-kv[1], kv[0]))
+        counts = ", ".join(f"{c} {n}" for c, n in new)
+        print(f"top condition not yet diagnosed on the record: {counts}", file=sys.stderr)
 
 
 @app.command()
 def screen(
     source: Annotated[
-        Path | None, typer.Argument(metavar="INPUT", help="Wide table (.parquet or .csv): a column per finding id.")
+        Path | None,
+        typer.Argument(
+            metavar="INPUT", help="Wide table (.parquet or .csv, a column per finding id) or an OMOP CDM folder."
+        ),
     ] = None,
     output: Annotated[Path, typer.Option("--output", "-o", help="Output Parquet file.")] = Path("screen.parquet"),
     engine: Annotated[Engine, typer.Option(help="local: this process; dask: dask.distributed workers.")] = Engine.local,
@@ -557,6 +564,12 @@ def screen(
         int | None, typer.Option(min=1, help="Write N synthetic people (from the KB's own model) to -o instead.")
     ] = None,
     seed: Annotated[int, typer.Option(help="Seed for --synthetic.")] = 0,
+    map_path: Annotated[
+        Path | None,
+        typer.Option(
+            "--map", help="For an OMOP CDM folder: which codes stand for which findings (default: the packaged map)."
+        ),
+    ] = None,
 ) -> None:
     """Score every row of a wide table: shares, top condition, triage level and warning signs (CONTRACT v1.1)."""
     ckb = _compiled()
@@ -568,14 +581,14 @@ def screen(
             print(f"wrote {synthetic} synthetic people to {output}", file=sys.stderr)
             return
         if source is None:
-            raise InvalidCase("INPUT", "missing: give a .parquet or .csv file (or --synthetic N)")
+            raise InvalidCase("INPUT", "missing: give a .parquet or .csv file, an OMOP CDM folder (or --synthetic N)")
         started = time.perf_counter()
         if engine is Engine.dask:
             from legdx.batch.cluster import screen_with_dask
 
-            summary = screen_with_dask(source, output, ckb, scheduler=scheduler)
+            summary = screen_with_dask(source, output, ckb, scheduler=scheduler, map_path=map_path)
         else:
-            summary = _screen_with_progress(source, output, ckb)
+            summary = _screen_with_progress(source, output, ckb, map_path)
     except LegdxError as exc:
         fail(str(exc))
     except ImportError as exc:
@@ -583,12 +596,12 @@ def screen(
     _print_summary(summary, time.perf_counter() - started)
 
 
-def _screen_with_progress(source: Path, output: Path, ckb: Any) -> Any:
+def _screen_with_progress(source: Path, output: Path, ckb: Any, map_path: Path | None) -> Any:
     """Run screen_file with a Rich progress bar (rows and rows/s) when stderr is a terminal."""
     from legdx.batch.screen import screen_file
 
     if not sys.stderr.isatty():
-        return screen_file(source, output, ckb)
+        return screen_file(source, output, ckb, map_path=map_path)
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -607,7 +620,7 @@ def _screen_with_progress(source: Path, output: Path, ckb: Any) -> Any:
             elapsed = time.perf_counter() - started
             bar.update(task, completed=done, total=total, rate=f"{done / elapsed:,.0f}" if elapsed > 0 else "-")
 
-        return screen_file(source, output, ckb, progress=advance)
+        return screen_file(source, output, ckb, map_path=map_path, progress=advance)
 
 
 @app.command()

@@ -15,7 +15,7 @@ from collections import deque
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from legdx.batch.screen import CHUNK_ROWS, ScreenSummary, output_schema, read_chunks, score_table
+from legdx.batch.screen import CHUNK_ROWS, ScreenSummary, open_input, output_schema_for, score_table
 from legdx.errors import InvalidCase
 from legdx.kb.compile import CompiledKB
 
@@ -48,12 +48,14 @@ def screen_with_dask(
     ckb: CompiledKB,
     *,
     scheduler: str | None = None,
+    map_path: Path | None = None,
     workers: int = 2,
     rows_per_task: int = ROWS_PER_TASK,
 ) -> ScreenSummary:
     """Score ``source`` on a dask.distributed cluster into ``output`` (see :func:`legdx.batch.screen.screen_file`).
 
     Args:
+        map_path: the OMOP map, when ``source`` is an OMOP CDM folder (read here, scored on the workers).
         scheduler: a scheduler address (``tcp://host:8786``); None starts a LocalCluster of ``workers`` threads.
         rows_per_task: rows read and sent to a worker at a time.
 
@@ -63,8 +65,7 @@ def screen_with_dask(
     import pyarrow.parquet as pq
     from distributed import Client, LocalCluster
 
-    schema, _, chunks = read_chunks(source, ckb, chunk_rows=rows_per_task)
-    person_type = schema.field("person_id").type if "person_id" in schema.names else None
+    schema, _, chunks = open_input(source, ckb, map_path=map_path, chunk_rows=rows_per_task)
     cluster: Any = None
     try:
         if scheduler is None:
@@ -79,7 +80,7 @@ def screen_with_dask(
     try:
         in_flight: deque[Any] = deque()
         limit = IN_FLIGHT_PER_WORKER * max(1, len(client.scheduler_info().get("workers", {})))
-        with pq.ParquetWriter(partial, output_schema(ckb, person_type)) as writer:
+        with pq.ParquetWriter(partial, output_schema_for(schema, ckb)) as writer:
 
             def write_oldest() -> None:
                 scored = in_flight.popleft().result()

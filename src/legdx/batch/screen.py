@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from legdx.batch.omop import RECORDED_PREFIX
 from legdx.case import SEXES, age_problem, finding_value_problem
 from legdx.engine import band_codes, row_posterior
 from legdx.errors import InvalidCase
@@ -35,7 +36,9 @@ __all__ = [
     "PERSON_COLUMNS",
     "ScreenSummary",
     "finding_columns",
+    "open_input",
     "output_schema",
+    "output_schema_for",
     "read_chunks",
     "score_table",
     "screen_file",
@@ -44,18 +47,23 @@ __all__ = [
 CHUNK_ROWS = 8_192  # small enough that a chunk's working arrays stay in the CPU cache (measured fastest)
 PERSON_COLUMNS = ("person_id", "age", "sex")
 TRIAGE_NAMES = [level.value for level in TriageLevel]  # indexed by rank
+# The summary counts a top condition not yet on the record only when it holds at least this share: a
+# person with few or no coded findings gets a top condition too, from the priors alone.
+UNRECORDED_SHARE = 0.5
 TRUE_WORDS, FALSE_WORDS = ("true", "1"), ("false", "0")
 NUMBER = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"
 
 
 @dataclass
 class ScreenSummary:
-    """Counts over the whole run: rows, bad rows, and people per triage level and per top condition."""
+    """Counts over the whole run: rows, bad rows, and people per triage level and per top condition
+    (and, when the input says what is diagnosed, per likely top condition not yet on the record)."""
 
     rows: int = 0
     bad_rows: int = 0
     triage: dict[str, int] = field(default_factory=dict)
     top_condition: dict[str, int] = field(default_factory=dict)
+    top_condition_unrecorded: dict[str, int] = field(default_factory=dict)
 
     def add(self, output: pa.Table) -> None:
         self.rows += output.num_rows
@@ -64,10 +72,20 @@ class ScreenSummary:
             for item in output.column(name).value_counts().to_pylist():
                 if item["values"] is not None:
                     counts[item["values"]] = counts.get(item["values"], 0) + item["counts"]
+        if "top_condition_recorded" in output.column_names:
+            share_names = [n for n in output.column_names if n.startswith("share__")]
+            shares = [output.column(n).to_numpy(zero_copy_only=False) for n in share_names]
+            top_share = np.fmax.reduce(np.column_stack(shares), axis=1) if shares else np.zeros(output.num_rows)
+            recorded = output.column("top_condition_recorded").to_numpy(zero_copy_only=False)
+            unrecorded = output.filter((recorded == False) & (top_share >= UNRECORDED_SHARE))  # noqa: E712 (null rows drop out)
+            for item in unrecorded.column("top_condition").value_counts().to_pylist():
+                counts = self.top_condition_unrecorded
+                counts[item["values"]] = counts.get(item["values"], 0) + item["counts"]
 
 
 def finding_columns(names: list[str], ckb: CompiledKB, source: str) -> tuple[str, ...]:
-    """The finding columns of a table, checked: every other column must be person_id, age or sex.
+    """The finding columns of a table, checked: every other column must be person_id, age, sex or
+    ``recorded__<condition id>`` (the condition is already diagnosed; :mod:`legdx.batch.omop` adds these).
 
     Raises:
         InvalidCase: on ``source``, naming the first column that is not a finding id (or is repeated).
@@ -80,15 +98,18 @@ def finding_columns(names: list[str], ckb: CompiledKB, source: str) -> tuple[str
         finding = ckb.kb.findings.get(name)
         if name in PERSON_COLUMNS:
             continue
+        if name.startswith(RECORDED_PREFIX) and name.removeprefix(RECORDED_PREFIX) in ckb.kb.conditions:
+            continue
         if finding is None:
             raise InvalidCase(source, f"unknown column {name!r} (expected finding ids, person_id, age, sex)")
         if finding.category is FindingCategory.DEMOGRAPHIC:
             raise InvalidCase(source, f"column {name!r}: give this as the age or sex column")
-    return tuple(n for n in names if n not in PERSON_COLUMNS)
+    return tuple(n for n in names if n not in PERSON_COLUMNS and not n.startswith(RECORDED_PREFIX))
 
 
-def output_schema(ckb: CompiledKB, person_id_type: pa.DataType | None) -> pa.Schema:
-    """The columns of CONTRACT.md v1.1, in order (person_id keeps its input type; row numbers are int64)."""
+def output_schema(ckb: CompiledKB, person_id_type: pa.DataType | None, *, recorded: bool = False) -> pa.Schema:
+    """The columns of CONTRACT.md v1.1, in order (person_id keeps its input type; row numbers are int64),
+    and ``top_condition_recorded`` when the input says which conditions are already diagnosed."""
     import pyarrow as pa
 
     fields = [pa.field("person_id", person_id_type or pa.int64())]
@@ -100,6 +121,8 @@ def output_schema(ckb: CompiledKB, person_id_type: pa.DataType | None) -> pa.Sch
         pa.field("warning_signs", pa.list_(pa.string())),
         pa.field("error", pa.string()),
     ]
+    if recorded:
+        fields.append(pa.field("top_condition_recorded", pa.bool_()))
     return pa.schema(fields)
 
 
@@ -286,7 +309,8 @@ def score_table(table: pa.Table, ckb: CompiledKB, *, first_row: int = 0) -> pa.T
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    findings = tuple(n for n in table.column_names if n not in PERSON_COLUMNS)
+    findings = tuple(n for n in table.column_names if n not in PERSON_COLUMNS and not n.startswith(RECORDED_PREFIX))
+    recorded = [n for n in table.column_names if n.startswith(RECORDED_PREFIX)]
     decoded = _decode(table, findings, ckb)
     post = row_posterior(ckb, decoded.finding_ids, decoded.codes, decoded.male)
     facts = RowFacts(
@@ -332,7 +356,15 @@ def score_table(table: pa.Table, ckb: CompiledKB, *, first_row: int = 0) -> pa.T
         warning_signs,
         decoded.errors,
     ]
-    schema = output_schema(ckb, person.type if "person_id" in table.column_names else None)
+    if recorded:  # is the leading cause already diagnosed? (a condition without a column: not recorded)
+        diagnosed = np.zeros((n, len(ckb.condition_ids)), dtype=bool)
+        for name in recorded:
+            column = pc.fill_null(pc.cast(table.column(name), pa.bool_()), False)
+            diagnosed[:, ckb.condition_ids.index(name.removeprefix(RECORDED_PREFIX))] = column.to_numpy(
+                zero_copy_only=False
+            )
+        arrays.append(pa.array(diagnosed[np.arange(n), top], mask=bad))
+    schema = output_schema(ckb, person.type if "person_id" in table.column_names else None, recorded=bool(recorded))
     return pa.Table.from_arrays(arrays, schema=schema)
 
 
@@ -408,11 +440,35 @@ def read_chunks(
     return schema, rows, chunks()
 
 
+def open_input(
+    source: Path, ckb: CompiledKB, *, map_path: Path | None = None, chunk_rows: int = CHUNK_ROWS
+) -> tuple[pa.Schema, int | None, Iterator[pa.Table]]:
+    """A wide table file, or an OMOP CDM folder read through a map: its schema, row count and chunks.
+
+    Raises:
+        InvalidCase: as :func:`read_chunks` and :func:`legdx.batch.omop.read_omop`; a map given with a file.
+    """
+    if source.is_dir():
+        from legdx.batch.omop import read_omop
+
+        return read_omop(source, ckb, map_path=map_path, chunk_rows=chunk_rows)
+    if map_path is not None:
+        raise InvalidCase("--map", f"applies to an OMOP CDM folder, and {source} is not a folder")
+    return read_chunks(source, ckb, chunk_rows=chunk_rows)
+
+
+def output_schema_for(input_schema: pa.Schema, ckb: CompiledKB) -> pa.Schema:
+    """The output schema :func:`score_table` gives for chunks of ``input_schema``."""
+    person_type = input_schema.field("person_id").type if "person_id" in input_schema.names else None
+    return output_schema(ckb, person_type, recorded=any(n.startswith(RECORDED_PREFIX) for n in input_schema.names))
+
+
 def screen_file(
     source: Path,
     output: Path,
     ckb: CompiledKB,
     *,
+    map_path: Path | None = None,
     chunk_rows: int = CHUNK_ROWS,
     progress: Callable[[int, int | None], None] | None = None,
 ) -> ScreenSummary:
@@ -422,6 +478,8 @@ def screen_file(
     was read, so a file that turns out unreadable half-way leaves no partial output behind.
 
     Args:
+        source: a wide table (Parquet or CSV) or an OMOP CDM folder (:mod:`legdx.batch.omop`).
+        map_path: the OMOP map (default: the packaged map); only with a folder.
         progress: called after each chunk with the rows done so far and the total (None when unknown).
 
     Raises:
@@ -430,12 +488,11 @@ def screen_file(
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    schema, total, chunks = read_chunks(source, ckb, chunk_rows=chunk_rows)
-    person_type = schema.field("person_id").type if "person_id" in schema.names else None
+    schema, total, chunks = open_input(source, ckb, map_path=map_path, chunk_rows=chunk_rows)
     summary = ScreenSummary()
     partial = output.with_name(f".{output.name}.partial-{os.getpid()}")
     try:
-        with pq.ParquetWriter(partial, output_schema(ckb, person_type)) as writer:
+        with pq.ParquetWriter(partial, output_schema_for(schema, ckb)) as writer:
             for table in chunks:
                 scored = score_table(table, ckb, first_row=summary.rows)
                 writer.write_table(scored)
