@@ -6,7 +6,7 @@
 # Under CI=true the browser and PostgreSQL tests must run: they fail rather than skip.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-LEGDX_EXTRAS="${LEGDX_EXTRAS:-web,db-postgres,nlp,fhir,report,scale,dev}" scripts/install.sh
+LEGDX_EXTRAS="${LEGDX_EXTRAS:-web,db-postgres,nlp,fhir,report,scale,peer,dev}" scripts/install.sh
 scripts/system-deps.sh browser postgres pdf
 
 # axe-core (accessibility checks in the browser tests), from the npm registry, kept inside .venv

@@ -34,7 +34,9 @@ if TYPE_CHECKING:
 __all__ = [
     "CHUNK_ROWS",
     "PERSON_COLUMNS",
+    "DecodedChunk",
     "ScreenSummary",
+    "decode_chunk",
     "finding_columns",
     "open_input",
     "output_schema",
@@ -229,7 +231,9 @@ def _measured_codes(finding: Finding, column: pa.ChunkedArray | pa.Array, proble
 
 
 @dataclass(frozen=True)
-class _Decoded:
+class DecodedChunk:
+    """A chunk as answer codes (what :func:`legdx.engine.row_posterior` takes), with each row's problems."""
+
     finding_ids: tuple[str, ...]  # code columns: the table's findings, then age and sex when modelled
     codes: Any  # (N, K) uint8
     age: FloatArray
@@ -238,7 +242,7 @@ class _Decoded:
     errors: pa.Array
 
 
-def _decode(table: pa.Table, findings: tuple[str, ...], ckb: CompiledKB) -> _Decoded:
+def decode_chunk(table: pa.Table, findings: tuple[str, ...], ckb: CompiledKB) -> DecodedChunk:
     """Answer codes, age and sex of every row, and the problems of the rows parse_case would refuse."""
     kb = ckb.kb
     n = table.num_rows
@@ -289,7 +293,7 @@ def _decode(table: pa.Table, findings: tuple[str, ...], ckb: CompiledKB) -> _Dec
         columns.append(np.where(female, 1, np.where(male, 2, 0)).astype(np.uint8))
     codes = np.column_stack(columns) if columns else np.zeros((n, 0), dtype=np.uint8)
     codes[problems.bad] = 0  # a bad row is scored as an empty one, then its outputs are nulled
-    return _Decoded(tuple(ids), codes, age, male & ~problems.bad, problems.bad, problems.messages())
+    return DecodedChunk(tuple(ids), codes, age, male & ~problems.bad, problems.bad, problems.messages())
 
 
 # ---------------------------------------------------------------- scoring
@@ -311,7 +315,7 @@ def score_table(table: pa.Table, ckb: CompiledKB, *, first_row: int = 0) -> pa.T
 
     findings = tuple(n for n in table.column_names if n not in PERSON_COLUMNS and not n.startswith(RECORDED_PREFIX))
     recorded = [n for n in table.column_names if n.startswith(RECORDED_PREFIX)]
-    decoded = _decode(table, findings, ckb)
+    decoded = decode_chunk(table, findings, ckb)
     post = row_posterior(ckb, decoded.finding_ids, decoded.codes, decoded.male)
     facts = RowFacts(
         finding_ids=decoded.finding_ids,
