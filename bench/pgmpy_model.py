@@ -45,7 +45,8 @@ def build_network(ckb: CompiledKB) -> Any:
         weights = np.exp(np.column_stack([ckb.llr[rows], ckb.other_llr[rows]]) / ckb.temperature)  # (k, causes)
         weights = weights / weights.sum(axis=0).max()  # the one constant per finding
         table = np.vstack([weights, 1.0 - weights.sum(axis=0)])  # + "rest"
-        cpds.append(TabularCPD(fid, len(states) + 1, np.clip(table, 0.0, 1.0), evidence=[CAUSE], evidence_card=[n_causes]))
+        table = np.clip(table, 0.0, 1.0)  # rounding can leave "rest" at -1e-17
+        cpds.append(TabularCPD(fid, len(states) + 1, table, evidence=[CAUSE], evidence_card=[n_causes]))
     possible = np.append(~ckb.female_only, True).astype(float) * 0.5
     cpds.append(
         TabularCPD(KNOWN_MALE, 2, np.vstack([1.0 - possible, possible]), evidence=[CAUSE], evidence_card=[n_causes])

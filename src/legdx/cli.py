@@ -570,6 +570,10 @@ def screen(
             "--map", help="For an OMOP CDM folder: which codes stand for which findings (default: the packaged map)."
         ),
     ] = None,
+    chart: Annotated[
+        Path | None,
+        typer.Option(help="Summary chart (PNG) of the run; default: beside the output, ending .summary.png."),
+    ] = None,
 ) -> None:
     """Score every row of a wide table: shares, top condition, triage level and warning signs (CONTRACT v1.1)."""
     ckb = _compiled()
@@ -594,6 +598,22 @@ def screen(
     except ImportError as exc:
         fail(f"legdx screen needs its extra: pip install 'legdx[scale]' ({exc.name})")
     _print_summary(summary, time.perf_counter() - started)
+    _write_chart(summary, ckb, chart or output.with_suffix(".summary.png"), source)
+
+
+def _write_chart(summary: Any, ckb: Any, path: Path, source: Path) -> None:
+    """The summary chart; the scores are already written, so a chart that cannot be drawn is a warning."""
+    try:
+        from legdx.report.screen_chart import write_summary_chart
+
+        write_summary_chart(summary, ckb, path, title=f"legdx screen {source.name}")
+    except ImportError as exc:
+        print(f"legdx: warning: no summary chart: pip install 'legdx[scale]' ({exc.name})", file=sys.stderr)
+        return
+    except OSError as exc:
+        print(f"legdx: warning: {path}: the summary chart cannot be written ({exc.strerror or exc})", file=sys.stderr)
+        return
+    print(f"summary chart: {path}", file=sys.stderr)
 
 
 def _screen_with_progress(source: Path, output: Path, ckb: Any, map_path: Path | None) -> Any:

@@ -9,6 +9,7 @@ pytest.importorskip("pgmpy")
 pa = pytest.importorskip("pyarrow")
 
 from bench.pgmpy_model import build_network, pgmpy_shares, undamped  # noqa: E402
+
 from legdx.batch.screen import PERSON_COLUMNS, decode_chunk  # noqa: E402
 from legdx.batch.synthetic import synthetic_cohort  # noqa: E402
 from legdx.engine import row_posterior  # noqa: E402
@@ -42,6 +43,8 @@ def test_damping_is_what_the_peer_cannot_hold():
     damped = default_compiled()
     table = synthetic_cohort(damped, 40, seed=23, missing=(0.2, 0.5))
     chunk = decode_chunk(table, tuple(n for n in table.column_names if n not in PERSON_COLUMNS), damped)
-    reference = pgmpy_shares(VariableElimination(build_network(undamped(damped))), chunk.finding_ids, chunk.codes, chunk.male)
+    reference = pgmpy_shares(
+        VariableElimination(build_network(undamped(damped))), chunk.finding_ids, chunk.codes, chunk.male
+    )
     post = row_posterior(damped, chunk.finding_ids, chunk.codes, chunk.male)
     assert np.abs(np.column_stack([post.share, post.other_share]) - reference).max() > 1e-3

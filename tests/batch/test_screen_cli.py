@@ -118,3 +118,21 @@ def test_synthetic_cohort_round_trip(tmp_path):
     assert result.exit_code == 0, result.output
     table = pq.read_table(out)
     assert table.num_rows == 500 and table.column("error").null_count == 500
+
+
+def test_the_run_draws_its_summary_chart(tmp_path):
+    pytest.importorskip("matplotlib")
+    np = pytest.importorskip("numpy")
+    from PIL import Image
+
+    src, out = tmp_path / "people.csv", tmp_path / "out.parquet"
+    src.write_text("calf_pain,pain_on_walking,relieved_by_rest,abi,age,sex\ntrue,true,true,0.62,67,male\n,,,,,\n")
+    result = _screen(str(src), "-o", str(out))
+    assert result.exit_code == 0, result.output
+    chart = tmp_path / "out.summary.png"  # beside the output by default
+    assert f"summary chart: {chart}" in result.stderr
+    pixels = np.asarray(Image.open(chart).convert("L"))
+    assert pixels.shape[0] > 300 and pixels.std() > 10  # a drawn picture, not a blank page
+    mine = tmp_path / "charts" / "run.png"
+    result = _screen(str(src), "-o", str(out), "--chart", str(mine))  # a folder that does not exist: a warning
+    assert result.exit_code == 0 and "warning" in result.stderr and out.exists()
