@@ -301,3 +301,14 @@ def test_blind_sets_no_urgent_case_triaged_lower_and_no_unsafe_advice(name, ckb,
             unsafe.append((row["id"], sorted(bad)))
     assert not under, under
     assert not unsafe, unsafe
+
+
+def test_a_leg_swollen_for_months_is_not_a_new_clot_unless_it_changes(assess_case):
+    chronic = {"unilateral_leg_swelling": True, "longstanding_swelling": True, "active_cancer": True}
+    settled = assess_case(age=63, sex="female", findings={**chronic, "lymph_node_surgery_or_radiotherapy": True})
+    assert settled.triage.level is not TriageLevel.URGENT  # a clot risk factor alone does not make old swelling new
+    for change in ("calf_tenderness", "sudden_onset"):
+        worse = assess_case(age=63, sex="female", findings={**chronic, change: True})
+        assert worse.triage.level.rank >= TriageLevel.URGENT.rank, change
+    new = assess_case(age=63, sex="female", findings={"unilateral_leg_swelling": True, "active_cancer": True})
+    assert new.triage.level.rank >= TriageLevel.URGENT.rank

@@ -40,6 +40,24 @@ CASES: list[tuple[str, dict[str, bool | float], set[str]]] = [
         {"fainting_or_collapse": True},
         {"alcohol_or_drug_binge_or_long_lie"},
     ),
+    # a puffy or swollen knee is the joint, not a swollen leg (which calls for a clot check)
+    ("Right knee achy for 2 yrs, gets a little puffy sometimes.", {"knee_pain": True}, {"unilateral_leg_swelling"}),
+    ("68F c/o R knee pain 3 yrs, occ swelling.", {"knee_pain": True}, {"unilateral_leg_swelling"}),
+    ("Left knee pain and my left calf is swollen.", {"unilateral_leg_swelling": True}, set()),
+    # a leg swollen for months is long-standing, however it is said
+    ("Progressive swelling of her left leg over the past 9 months.", {"longstanding_swelling": True}, set()),
+    ("My left leg has slowly got bigger and bigger.", {"longstanding_swelling": True}, set()),
+    # cellulitis in the past is not a red, hot leg now
+    (
+        "She has had two episodes of cellulitis in the left leg in the past year.",
+        {"previous_cellulitis": True},
+        {"calf_redness_warmth", "spreading_redness"},
+    ),
+    ("Cellulitis of the left shin, spreading.", {"spreading_redness": True}, set()),
+    # cancer treated years ago is not active cancer (a clot risk only within months of treatment)
+    ("Two years ago she had a hysterectomy for cervical cancer.", {"active_cancer": False}, set()),
+    ("Since my treatment for womb cancer 3 yrs ago my leg has got bigger.", {"active_cancer": False}, set()),
+    ("Metastatic breast cancer diagnosed 2 years ago, now on palliative chemo.", {"active_cancer": True}, set()),
     # an entrapment of a nerve or artery is not a crush or a long lie
     ("Suspected popliteal artery entrapment.", {}, {"alcohol_or_drug_binge_or_long_lie"}),
     # an operation to take the thyroid out, in plain words

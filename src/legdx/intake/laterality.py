@@ -184,6 +184,8 @@ def _swollen_limb(doc: Doc, sent: Sentence, start: int, end: int) -> str | None:
     return best[1] if best else None
 
 
+JOINTS = {"knee", "knees", "hip", "hips", "toe", "heel"}  # a swelling nearest these is the joint's own
+
 SIZE_WORDS = {"bigger", "larger", "fatter", "thicker", "wider", "puffier", "swollen", "swelled", "bulkier"}
 OTHER_SIDE = {"other", "left", "right", "opposite"}
 
@@ -212,6 +214,8 @@ def swelling_findings(doc: Doc, sent: Sentence, start: int, end: int, text_side:
     """
     norms = [doc[i].norm for i in range(sent.start, sent.end)]
     words = set(norms)
+    if _swollen_limb(doc, sent, start, end) in JOINTS and not words & (SWELLING_LIMBS | ANKLE):
+        return {}  # "R knee pain, occ swelling": a swollen joint (an effusion), not a swollen leg
     both = any(_explicit(doc, i, sent.end) for i in range(sent.start, sent.end))
     one = any(_side_at(doc, i, sent.end) for i in range(sent.start, sent.end)) or bool(words & ONE_WORDS)
     compare = _compares_sides(norms)
