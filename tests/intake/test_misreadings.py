@@ -58,6 +58,13 @@ CASES: list[tuple[str, dict[str, bool | float], set[str]]] = [
     ("Two years ago she had a hysterectomy for cervical cancer.", {"active_cancer": False}, set()),
     ("Since my treatment for womb cancer 3 yrs ago my leg has got bigger.", {"active_cancer": False}, set()),
     ("Metastatic breast cancer diagnosed 2 years ago, now on palliative chemo.", {"active_cancer": True}, set()),
+    # restless legs "like fizzy pop in my veins" is no snap; a cramp's suddenness is not a sudden onset
+    ("A creepy crawly feeling in both legs, like fizzy pop in my veins.", {}, {"sudden_onset", "pop_or_snap_at_onset"}),
+    ("Both calves suddenly seized into hard knots.", {"sudden_muscle_tightening": True}, {"sudden_onset"}),
+    ("I felt a pop in my calf and it suddenly hurt.", {"pop_or_snap_at_onset": True, "sudden_onset": True}, set()),
+    # a heel that is "killing me" on the first steps out of bed
+    ("My heel is killing me first thing in the morning.", {"heel_pain_first_steps": True}, set()),
+    ("The first few steps out of bed are like stepping on a nail.", {"heel_pain_first_steps": True}, set()),
     # an entrapment of a nerve or artery is not a crush or a long lie
     ("Suspected popliteal artery entrapment.", {}, {"alcohol_or_drug_binge_or_long_lie"}),
     # an operation to take the thyroid out, in plain words
