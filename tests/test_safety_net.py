@@ -312,3 +312,13 @@ def test_a_leg_swollen_for_months_is_not_a_new_clot_unless_it_changes(assess_cas
         assert worse.triage.level.rank >= TriageLevel.URGENT.rank, change
     new = assess_case(age=63, sex="female", findings={"unilateral_leg_swelling": True, "active_cancer": True})
     assert new.triage.level.rank >= TriageLevel.URGENT.rank
+
+
+def test_a_pop_is_same_day_until_a_torn_achilles_is_ruled_out(assess_case):
+    pop = {"pop_or_snap_at_onset": True, "calf_pain": True, "sudden_onset": True}
+    assert assess_case(age=46, sex="male", findings=pop).triage.level is TriageLevel.URGENT
+    for normal in ("thompson_test_positive", "cannot_stand_on_tiptoe"):
+        tear = assess_case(age=46, sex="male", findings={**pop, normal: False})
+        assert tear.triage.level is TriageLevel.SOON, normal  # a torn calf muscle: within days, never self-care
+    rupture = assess_case(age=46, sex="male", findings={**pop, "cannot_stand_on_tiptoe": True})
+    assert rupture.triage.level.rank >= TriageLevel.URGENT.rank

@@ -360,8 +360,9 @@ def _answer_count(state: InterviewState) -> int:
 
 def _open_groups(rule: TriageRule, answers: dict[str, Answer], present: set[str]) -> list[list[str]] | None:
     """The rule's "any of" groups when the answers so far still let it fire, else None (a finding
-    it needs was denied, a finding that rules it out is present, or a whole group was denied)."""
-    if any(answers.get(f) is False for f in rule.all) or any(f in present for f in rule.none):
+    it needs was denied, a finding that rules it out is present or answered "no" where that rules it
+    out, or a whole group was denied)."""
+    if any(answers.get(f) is False for f in [*rule.all, *rule.unless_no]) or any(f in present for f in rule.none):
         return None
     groups = [g for g in (rule.any, rule.also_any) if g]
     if any(all(answers.get(f) is False for f in g) for g in groups):

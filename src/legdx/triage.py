@@ -119,6 +119,8 @@ def rule_fires(rule: Rule, facts: CaseFacts, kb: KnowledgeBase) -> bool:
         return False
     if rule.none and any(f in facts.present for f in rule.none):
         return False
+    if rule.unless_no and any(f in facts.known and f not in facts.present for f in rule.unless_no):
+        return False
     if rule.age_at_least is not None and (facts.age is None or facts.age < rule.age_at_least):
         return False
     if rule.age_below is not None and (facts.age is None or facts.age >= rule.age_below):
@@ -197,6 +199,13 @@ class RowFacts:
         result: BoolArray = self.codes[:, self.finding_ids.index(finding)] == 1
         return result
 
+    def absent(self, finding: str) -> BoolArray:
+        """Rows where a binary finding was answered "no" (a finding without a column never was)."""
+        if finding not in self.finding_ids:
+            return np.zeros(len(self.age), dtype=bool)
+        result: BoolArray = self.codes[:, self.finding_ids.index(finding)] == 2
+        return result
+
     def in_bands(self, kb: KnowledgeBase, finding: str, bands: list[str]) -> BoolArray:
         """Rows where a measured finding falls in one of ``bands``."""
         if finding not in self.finding_ids:
@@ -228,6 +237,8 @@ def rule_fires_rows(rule: Rule, facts: RowFacts, ckb: CompiledKB) -> BoolArray:
         fires &= anyof(rule.also_any)
     if rule.none:
         fires &= ~anyof(rule.none)
+    for f in rule.unless_no:
+        fires &= ~facts.absent(f)
     with np.errstate(invalid="ignore"):  # NaN (unknown age) compares false, as None fails the rule
         if rule.age_at_least is not None:
             fires &= facts.age >= rule.age_at_least

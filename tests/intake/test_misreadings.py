@@ -62,6 +62,9 @@ CASES: list[tuple[str, dict[str, bool | float], set[str]]] = [
     ("A creepy crawly feeling in both legs, like fizzy pop in my veins.", {}, {"sudden_onset", "pop_or_snap_at_onset"}),
     ("Both calves suddenly seized into hard knots.", {"sudden_muscle_tightening": True}, {"sudden_onset"}),
     ("I felt a pop in my calf and it suddenly hurt.", {"pop_or_snap_at_onset": True, "sudden_onset": True}, set()),
+    # standing on tiptoe after a pop rules a torn Achilles tendon out; not being able to does not
+    ("I can walk on my toes but it hurts.", {"cannot_stand_on_tiptoe": False}, set()),
+    ("I cannot stand on tiptoe on that side.", {"cannot_stand_on_tiptoe": True}, set()),
     # a heel that is "killing me" on the first steps out of bed
     ("My heel is killing me first thing in the morning.", {"heel_pain_first_steps": True}, set()),
     ("The first few steps out of bed are like stepping on a nail.", {"heel_pain_first_steps": True}, set()),

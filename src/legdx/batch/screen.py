@@ -412,7 +412,9 @@ def read_chunks(
     kind = _kind(path)
     try:
         if kind == "parquet":
-            parquet = pq.ParquetFile(path)
+            # without pre-buffering: a pre-buffering reader keeps every row group it has read (memory grew
+            # with the file, about 70 MB a million rows); this one holds one row group at a time
+            parquet = pq.ParquetFile(path, pre_buffer=False)
             schema = parquet.schema_arrow
             finding_columns(schema.names, ckb, str(path))
             rows: int | None = parquet.metadata.num_rows

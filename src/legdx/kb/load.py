@@ -295,7 +295,7 @@ def cross_check(kb: KnowledgeBase) -> list[str]:
                         problems.append(f"{label}: finding {fid} has no band {b!r} (has {sorted(valid)})")
 
     def check_rule(rule: Rule, label: str) -> None:
-        for fid in [*rule.all, *rule.any, *rule.also_any, *rule.none]:
+        for fid in [*rule.all, *rule.any, *rule.also_any, *rule.none, *rule.unless_no]:
             need("finding", kb.findings, fid, label)
         check_bands(rule.bands, label)
         check_bands(rule.unless_bands, label)

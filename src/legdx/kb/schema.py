@@ -348,6 +348,8 @@ class Rule(Strict):
     - ``any``: at least one finding listed is present.
     - ``also_any``: and at least one of these too (a second list, for "this and (a or b)" rules).
     - ``none``: no finding listed is present (unknown counts as not present).
+    - ``unless_no``: no finding listed was answered "no" (a test that rules the rule's worry out:
+      a normal calf squeeze test, standing on tiptoe, for a torn Achilles tendon).
     - ``age_at_least`` / ``age_below``: the person's age is known and in that range.
     - ``bands``: at least one numeric finding falls in one of the listed bands.
     - ``unless_bands``: none of the listed numeric bands is matched (fires when a value is missing too).
@@ -359,6 +361,7 @@ class Rule(Strict):
     any: list[Id] = Field(default_factory=list)
     also_any: list[Id] = Field(default_factory=list)
     none: list[Id] = Field(default_factory=list)
+    unless_no: list[Id] = Field(default_factory=list)
     age_at_least: int | None = Field(default=None, ge=0, le=120)
     age_below: int | None = Field(default=None, ge=1, le=121)
     bands: dict[Id, list[Id]] = Field(default_factory=dict)
