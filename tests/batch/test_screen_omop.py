@@ -178,6 +178,10 @@ def test_a_bad_folder_is_one_line(tmp_path):
     pq.write_table(pa.table({"person_id": [1], "gender_concept_id": [8507]}), folder / "person.parquet")
     _one_line_error(runner.invoke(app, ["screen", str(folder), "-o", str(out)]), "year_of_birth")
     pq.write_table(
+        pa.table({"person_id": ["P1"], "year_of_birth": [1960], "gender_concept_id": [8507]}), folder / "person.parquet"
+    )
+    _one_line_error(runner.invoke(app, ["screen", str(folder), "-o", str(out)]), "person_id", "'P1'")
+    pq.write_table(
         pa.table({"person_id": [1], "year_of_birth": [1960], "gender_concept_id": [8507]}), folder / "person.parquet"
     )
     (folder / "measurement.csv").write_text(

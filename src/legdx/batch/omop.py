@@ -297,6 +297,14 @@ def read_omop(
         con.sql(f"CREATE VIEW person AS SELECT * FROM {person}")
         person_columns = _columns(con, "person")
         _require(person_columns, ("person_id", "year_of_birth", "gender_concept_id"), str(folder / "person"))
+        odd = con.sql(
+            "SELECT any_value(person_id), count(*) FROM person"
+            " WHERE person_id IS NULL OR TRY_CAST(person_id AS BIGINT) IS NULL"
+        ).fetchall()[0]
+        if odd[1]:
+            shown = "an empty" if odd[0] is None else repr(str(odd[0])[:30])
+            problem = f"person_id must be a whole number (OMOP CDM); {odd[1]} rows are not, such as {shown} value"
+            raise InvalidCase(str(folder / "person"), problem)
         has_concepts = _table_source(folder, "concept") is not None
         if has_concepts:
             con.sql(f"CREATE VIEW concept AS SELECT * FROM {_table_source(folder, 'concept')}")
