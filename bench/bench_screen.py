@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 CHILD = """
-import json, resource, sys, time
+import json, sys, time
 from pathlib import Path
 from legdx.pipeline import default_compiled
 ckb = default_compiled()
@@ -33,8 +33,10 @@ if engine == "dask":
 else:
     from legdx.batch.screen import screen_file
     summary = screen_file(source, output, ckb)
+# VmHWM, not ru_maxrss: Linux carries ru_maxrss across exec, so it would report the parent's peak
+peak_kb = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM:"))
 print(json.dumps({"rows": summary.rows, "wall": time.perf_counter() - wall, "cpu": time.process_time() - cpu,
-                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+                  "peak_mb": peak_kb / 1024}))
 """
 
 

@@ -10,12 +10,11 @@ LocalCluster is started in this process's threads (no worker processes to spawn,
 
 from __future__ import annotations
 
-import os
 from collections import deque
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from legdx.batch.screen import CHUNK_ROWS, ScreenSummary, open_input, output_schema_for, score_table
+from legdx.batch.screen import CHUNK_ROWS, ScreenSummary, open_input, output_schema_for, score_table, screen_output
 from legdx.errors import InvalidCase
 from legdx.kb.compile import CompiledKB
 
@@ -62,7 +61,6 @@ def screen_with_dask(
     Raises:
         InvalidCase: the input cannot be read, the output cannot be written or the scheduler cannot be reached.
     """
-    import pyarrow.parquet as pq
     from distributed import Client, LocalCluster
 
     schema, _, chunks = open_input(source, ckb, map_path=map_path, chunk_rows=rows_per_task)
@@ -75,32 +73,20 @@ def screen_with_dask(
             client = Client(scheduler, timeout="10s")
     except (OSError, TimeoutError) as exc:
         raise InvalidCase(scheduler or "LocalCluster", f"cannot be reached ({exc})") from None
-    summary = ScreenSummary()
-    partial = output.with_name(f".{output.name}.partial-{os.getpid()}")
     try:
         in_flight: deque[Any] = deque()
         limit = IN_FLIGHT_PER_WORKER * max(1, len(client.scheduler_info().get("workers", {})))
-        with pq.ParquetWriter(partial, output_schema_for(schema, ckb)) as writer:
-
-            def write_oldest() -> None:
-                scored = in_flight.popleft().result()
-                writer.write_table(scored)
-                summary.add(scored)
-
+        with screen_output(output, output_schema_for(schema, ckb)) as out:
             first_row = 0
             for table in chunks:
                 in_flight.append(client.submit(_score_task, table, first_row, pure=False))
                 first_row += table.num_rows
                 if len(in_flight) >= limit:
-                    write_oldest()
+                    out.write(in_flight.popleft().result())
             while in_flight:
-                write_oldest()
-        os.replace(partial, output)
-    except OSError as exc:
-        raise InvalidCase(str(output), f"cannot be written ({exc.strerror or exc})") from None
+                out.write(in_flight.popleft().result())
     finally:
-        partial.unlink(missing_ok=True)
         client.close()
         if cluster is not None:
             cluster.close()
-    return summary
+    return out.summary

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -35,6 +36,7 @@ __all__ = [
     "CHUNK_ROWS",
     "PERSON_COLUMNS",
     "DecodedChunk",
+    "ScreenOutput",
     "ScreenSummary",
     "decode_chunk",
     "finding_columns",
@@ -44,8 +46,10 @@ __all__ = [
     "read_chunks",
     "score_table",
     "screen_file",
+    "screen_output",
 ]
 
+OUTPUT_ROW_GROUP = 65_536  # rows per row group of the output file
 CHUNK_ROWS = 8_192  # small enough that a chunk's working arrays stay in the CPU cache (measured fastest)
 PERSON_COLUMNS = ("person_id", "age", "sex")
 TRIAGE_NAMES = [level.value for level in TriageLevel]  # indexed by rank
@@ -491,20 +495,59 @@ def screen_file(
     Raises:
         InvalidCase: the input cannot be read (see :func:`read_chunks`) or the output cannot be written.
     """
+
+    schema, total, chunks = open_input(source, ckb, map_path=map_path, chunk_rows=chunk_rows)
+    with screen_output(output, output_schema_for(schema, ckb)) as out:
+        for table in chunks:
+            out.write(score_table(table, ckb, first_row=out.summary.rows))
+            if progress is not None:
+                progress(out.summary.rows, total)
+    return out.summary
+
+
+class ScreenOutput:
+    """Scored chunks on their way to the output file: counted, and written in row groups of
+    OUTPUT_ROW_GROUP rows (a row group per small chunk would make the file's metadata, which the
+    writer keeps until it closes, grow with the input)."""
+
+    def __init__(self, writer: Any) -> None:
+        self.summary = ScreenSummary()
+        self._writer = writer
+        self._waiting: list[pa.Table] = []
+        self._rows = 0
+
+    def write(self, scored: pa.Table) -> None:
+        self.summary.add(scored)
+        self._waiting.append(scored)
+        self._rows += scored.num_rows
+        if self._rows >= OUTPUT_ROW_GROUP:
+            self.flush()
+
+    def flush(self) -> None:
+        import pyarrow as pa
+
+        if self._waiting:
+            self._writer.write_table(pa.concat_tables(self._waiting))
+        self._waiting, self._rows = [], 0
+
+
+@contextmanager
+def screen_output(output: Path, schema: pa.Schema) -> Iterator[ScreenOutput]:
+    """Write scored chunks beside ``output`` and move the file into place only when all went well,
+    so an input that turns out unreadable half-way leaves no partial output behind.
+
+    Raises:
+        InvalidCase: the output cannot be written.
+    """
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    schema, total, chunks = open_input(source, ckb, map_path=map_path, chunk_rows=chunk_rows)
-    summary = ScreenSummary()
     partial = output.with_name(f".{output.name}.partial-{os.getpid()}")
     try:
-        with pq.ParquetWriter(partial, output_schema_for(schema, ckb)) as writer:
-            for table in chunks:
-                scored = score_table(table, ckb, first_row=summary.rows)
-                writer.write_table(scored)
-                summary.add(scored)
-                if progress is not None:
-                    progress(summary.rows, total)
+        with pq.ParquetWriter(partial, schema) as writer:
+            out = ScreenOutput(writer)
+            yield out
+            out.flush()
         os.replace(partial, output)
     except OSError as exc:
         raise InvalidCase(str(output), f"cannot be written ({exc.strerror or exc})") from None
@@ -512,4 +555,3 @@ def screen_file(
         raise InvalidCase(str(output), f"cannot be written ({exc})") from None
     finally:
         partial.unlink(missing_ok=True)
-    return summary
