@@ -322,3 +322,27 @@ def test_a_pop_is_same_day_until_a_torn_achilles_is_ruled_out(assess_case):
         assert tear.triage.level is TriageLevel.SOON, normal  # a torn calf muscle: within days, never self-care
     rupture = assess_case(age=46, sex="male", findings={**pop, "cannot_stand_on_tiptoe": True})
     assert rupture.triage.level.rank >= TriageLevel.URGENT.rank
+
+
+@pytest.mark.parametrize(
+    ("findings", "level"),
+    [
+        # a venomous bite is an emergency whatever else is known, and points outside the knowledge base
+        ({"venomous_bite": True}, TriageLevel.EMERGENCY),
+        # a whole swollen leg turning dusky, suddenly and painfully: a massive clot (phlegmasia)
+        (
+            {"unilateral_leg_swelling": True, "skin_dusky_or_blistering": True, "severe_pain": True},
+            TriageLevel.EMERGENCY,
+        ),
+        # pain in waves from the loin to the groin, or blood in the urine: a kidney stone, same day
+        ({"loin_to_groin_colic": True, "hip_or_groin_pain": True}, TriageLevel.URGENT),
+        # a surface-vein clot reaching the thigh can spread into the deep veins: scanned the same day
+        ({"tender_cord_along_vein": True, "thigh_or_buttock_pain": True}, TriageLevel.URGENT),
+        ({"tender_cord_along_vein": True, "calf_pain": True}, TriageLevel.SOON),
+    ],
+)
+def test_warning_signs_outside_the_leg_causes(assess_case, findings, level):
+    a = assess_case(age=44, sex="male", findings=findings)
+    assert a.triage.level is level
+    if "venomous_bite" in findings or "loin_to_groin_colic" in findings:
+        assert a.something_else.share >= 0.25  # the cause is not one of the modelled leg causes

@@ -65,6 +65,24 @@ CASES: list[tuple[str, dict[str, bool | float], set[str]]] = [
     # standing on tiptoe after a pop rules a torn Achilles tendon out; not being able to does not
     ("I can walk on my toes but it hurts.", {"cannot_stand_on_tiptoe": False}, set()),
     ("I cannot stand on tiptoe on that side.", {"cannot_stand_on_tiptoe": True}, set()),
+    # a snake bite told by a wife; a kidney stone in lay words; shingles blisters are not a fizzing feeling
+    (
+        "Please help, my husband (44) was bitten on the ankle by snake 1 hour ago, he killed it.",
+        {"venomous_bite": True},
+        set(),
+    ),
+    (
+        "Pain in my right side of back, it come and go in waves, down to my groin. Urine is little pink.",
+        {"loin_to_groin_colic": True},
+        set(),
+    ),
+    ("Urinalysis shows no blood.", {"loin_to_groin_colic": False}, set()),
+    (
+        "Red spots with small water bubbles in a line on the thigh.",
+        {"skin_dusky_or_blistering": True},
+        {"creeping_crawling_sensation"},
+    ),
+    ("Painful red lump inner thigh along a varicose vein.", {"thigh_or_buttock_pain": True}, set()),
     # a heel that is "killing me" on the first steps out of bed
     ("My heel is killing me first thing in the morning.", {"heel_pain_first_steps": True}, set()),
     ("The first few steps out of bed are like stepping on a nail.", {"heel_pain_first_steps": True}, set()),
