@@ -541,6 +541,12 @@ def _print_summary(summary: Any, seconds: float) -> None:
     print(f"triage: {levels}", file=sys.stderr)
     top = sorted(summary.top_condition.items(), key=lambda kv: (-kv[1], kv[0]))
     print("top condition: " + (", ".join(f"{c} {n}" for c, n in top) or "none"), file=sys.stderr)
+    if summary.no_findings:
+        print(
+            f"people with no finding recorded: {summary.no_findings} (their level is the safety net's 'soon' and their"
+            " top condition comes from the priors alone; filter on the shares)",
+            file=sys.stderr,
+        )
     if summary.top_condition_unrecorded:
         new = sorted(summary.top_condition_unrecorded.items(), key=lambda kv: (-kv[1], kv[0]))
         counts = ", ".join(f"{c} {n}" for c, n in new)

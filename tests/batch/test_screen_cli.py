@@ -44,6 +44,7 @@ def test_output_has_the_contract_columns_in_order(tmp_path):
     assert rows[0]["top_condition"] == "peripheral_artery_disease"
     assert rows[1]["error"] is None and rows[1]["top_condition"] is not None  # an empty row is a valid person
     assert "triage:" in result.stderr and "peripheral_artery_disease 1" in result.stderr
+    assert "people with no finding recorded: 1 " in result.stderr  # the empty row, whose "soon" is the safety net's
 
 
 def test_bad_values_make_row_errors_and_the_other_rows_are_scored(tmp_path):

@@ -79,6 +79,7 @@ def screen_with_dask(
         with screen_output(output, output_schema_for(schema, ckb)) as out:
             first_row = 0
             for table in chunks:
+                out.summary.count_empty(table)
                 # scattered, not embedded in the task: a task's embedded data stayed in memory after it
                 # finished (about 200 MB per million rows); a scattered chunk goes with its future
                 chunk = client.scatter(table, hash=False)

@@ -63,13 +63,25 @@ NUMBER = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"
 @dataclass
 class ScreenSummary:
     """Counts over the whole run: rows, bad rows, and people per triage level and per top condition
-    (and, when the input says what is diagnosed, per likely top condition not yet on the record)."""
+    (and, when the input says what is diagnosed, per likely top condition not yet on the record).
+    ``no_findings``: people with no finding recorded at all, whose level is the safety net's "soon"
+    and whose top condition comes from the priors alone."""
 
     rows: int = 0
     bad_rows: int = 0
+    no_findings: int = 0
     triage: dict[str, int] = field(default_factory=dict)
     top_condition: dict[str, int] = field(default_factory=dict)
     top_condition_unrecorded: dict[str, int] = field(default_factory=dict)
+
+    def count_empty(self, chunk: pa.Table) -> None:
+        """Count the input rows that hold no finding (person_id, age, sex and diagnoses aside)."""
+        import pyarrow.compute as pc
+
+        empty = np.ones(chunk.num_rows, dtype=bool)
+        for name in finding_names(chunk.column_names):
+            empty &= pc.is_null(chunk.column(name)).to_numpy(zero_copy_only=False)
+        self.no_findings += int(empty.sum())
 
     def add(self, output: pa.Table) -> None:
         self.rows += output.num_rows
@@ -87,6 +99,11 @@ class ScreenSummary:
             for item in unrecorded.column("top_condition").value_counts().to_pylist():
                 counts = self.top_condition_unrecorded
                 counts[item["values"]] = counts.get(item["values"], 0) + item["counts"]
+
+
+def finding_names(names: list[str]) -> tuple[str, ...]:
+    """The columns of a checked table that hold findings (not person_id, age, sex or a diagnosis)."""
+    return tuple(n for n in names if n not in PERSON_COLUMNS and not n.startswith(RECORDED_PREFIX))
 
 
 def finding_columns(names: list[str], ckb: CompiledKB, source: str) -> tuple[str, ...]:
@@ -110,7 +127,7 @@ def finding_columns(names: list[str], ckb: CompiledKB, source: str) -> tuple[str
             raise InvalidCase(source, f"unknown column {name!r} (expected finding ids, person_id, age, sex)")
         if finding.category is FindingCategory.DEMOGRAPHIC:
             raise InvalidCase(source, f"column {name!r}: give this as the age or sex column")
-    return tuple(n for n in names if n not in PERSON_COLUMNS and not n.startswith(RECORDED_PREFIX))
+    return finding_names(names)
 
 
 def output_schema(ckb: CompiledKB, person_id_type: pa.DataType | None, *, recorded: bool = False) -> pa.Schema:
@@ -317,7 +334,7 @@ def score_table(table: pa.Table, ckb: CompiledKB, *, first_row: int = 0) -> pa.T
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    findings = tuple(n for n in table.column_names if n not in PERSON_COLUMNS and not n.startswith(RECORDED_PREFIX))
+    findings = finding_names(table.column_names)
     recorded = [n for n in table.column_names if n.startswith(RECORDED_PREFIX)]
     decoded = decode_chunk(table, findings, ckb)
     post = row_posterior(ckb, decoded.finding_ids, decoded.codes, decoded.male)
@@ -499,6 +516,7 @@ def screen_file(
     schema, total, chunks = open_input(source, ckb, map_path=map_path, chunk_rows=chunk_rows)
     with screen_output(output, output_schema_for(schema, ckb)) as out:
         for table in chunks:
+            out.summary.count_empty(table)
             out.write(score_table(table, ckb, first_row=out.summary.rows))
             if progress is not None:
                 progress(out.summary.rows, total)

@@ -56,7 +56,8 @@ def write_summary_chart(summary: ScreenSummary, ckb: CompiledKB, path: Path, *, 
         right.invert_yaxis()
         right.set_title("People by top condition")
         right.set_xlabel("people")
-        fig.suptitle(f"{title}: {summary.rows:,} people, {summary.bad_rows:,} rows with an error")
+        empty = f" ({summary.no_findings:,} with no finding recorded)" if summary.no_findings else ""
+        fig.suptitle(f"{title}: {summary.rows:,} people{empty}, {summary.bad_rows:,} rows with an error")
         fig.tight_layout()
         fig.savefig(path, format="png", dpi=100)
     finally:
