@@ -15,16 +15,16 @@ def test_holdout_structured_accuracy_and_interview(ckb, repo):
         if v.gold_triage in (TriageLevel.EMERGENCY, TriageLevel.URGENT):
             assert assess(v.case, ckb).triage.level.rank >= v.gold_triage.rank, v.id
     sim = simulate_all(items, ckb)
-    # Issue 11 asks for a median of 15 single answers; 16 is where the engine stands (docs/interview.md).
-    assert sim["answers"]["median"] <= 16 and sim["answers"]["p90"] <= 25
+    # Issue 11 asks for a median of 15 single answers and a p90 of 25 (docs/interview.md).
+    assert sim["answers"]["median"] <= 15 and sim["answers"]["p90"] <= 25
     assert sim["top3_at_stop"] >= sim["top3_all_findings"] - 0.04
     assert sim["under_triaged_at_stop"] == 0
 
 
 def test_structured_interview_targets(ckb, repo):
     sim = simulate_all(read_vignettes(repo / "tests/data/vignettes/structured.jsonl"), ckb)
-    # 17.5 since the final emergency signs (up to three more answers when most were "don't know")
-    assert sim["answers"]["median"] <= 18 and sim["answers"]["p90"] <= 25
+    # Issue 11's targets: a median of 15 single answers, a p90 of 25
+    assert sim["answers"]["median"] <= 15 and sim["answers"]["p90"] <= 25
     assert sim["top3_at_stop"] >= sim["top3_all_findings"] - 0.04
     assert sim["under_triaged_at_stop"] == 0
 

@@ -408,3 +408,30 @@ def test_a_value_in_a_warning_band_brings_its_warning_sign_next(ckb):
     state = answer(state, RED_FLAG_SCREEN, {"none": True}, ckb)
     state = answer(state, "potassium_mmol_l", 2.9, ckb)
     assert next_question(state, ckb).id in ("leg_weakness", "symmetric_muscle_aches")
+
+
+def _asked_findings(asked):
+    return {q.finding for q in asked if q.finding} | {i.finding for q in asked for i in q.items}
+
+
+def test_a_told_only_finding_is_read_but_never_asked(ckb):
+    # a snake bite is told by the person, not put to everyone as a question
+    told = {f.id for f in ckb.kb.findings.values() if f.told_only}
+    assert "venomous_bite" in told
+    swollen = Case(age=60, sex="male", findings={"unilateral_leg_swelling": True, "calf_pain": True})
+    _, asked = _play(ckb, swollen)
+    assert not _asked_findings(asked) & told
+    bitten = answer(_start(ckb, 44, "male"), "venomous_bite", True, ckb)  # told, e.g. confirmed from the text
+    assert next_question(bitten, ckb) is None
+    assert assess(bitten.to_case(), ckb).triage.level.value == "emergency"
+
+
+def test_a_rule_whose_required_finding_is_unknown_is_not_chased(ckb):
+    # with the calf pain known and the swelling "don't know", a rule needing one swollen leg cannot fire,
+    # so whether the swelling is long-standing is not asked; with the swelling known, it may be
+    base = {"calf_pain": True, "unilateral_leg_swelling": None}
+    state = _start(ckb, 60, "male")
+    for fid, value in base.items():
+        state = answer(state, fid, value, ckb)
+    state, asked = _play_to_end(ckb, state, _none_of_these_then_dont_know)
+    assert "longstanding_swelling" not in _asked_findings(asked)

@@ -244,6 +244,8 @@ def _fits(fid: str, state: InterviewState, ckb: CompiledKB) -> bool:
         return False
     if f.category is FindingCategory.EXAM and state.mode != "clinician":
         return False  # a person cannot report examination signs
+    if f.told_only:
+        return False  # an event a person tells (a snake bite), not asked of everyone
     if (
         f.asked_from is not None
         and state.age is not None
@@ -359,13 +361,16 @@ def _answer_count(state: InterviewState) -> int:
 
 
 def _open_groups(rule: TriageRule, answers: dict[str, Answer], present: set[str]) -> list[list[str]] | None:
-    """The rule's "any of" groups when the answers so far still let it fire, else None (a finding
-    it needs was denied, a finding that rules it out is present or answered "no" where that rules it
-    out, or a whole group was denied)."""
-    if any(answers.get(f) is False for f in [*rule.all, *rule.unless_no]) or any(f in present for f in rule.none):
+    """The rule's "any of" groups when the answers so far still let it fire, else None: a finding it
+    needs was answered "no" or "don't know" (it is never asked again, so the rule cannot fire: asking
+    its other findings would be wasted), a finding that rules it out is present or answered "no"
+    where that rules it out, or every finding of a group was answered without a yes."""
+    if any(f in answers and answers[f] is not True for f in rule.all):
+        return None
+    if any(answers.get(f) is False for f in rule.unless_no) or any(f in present for f in rule.none):
         return None
     groups = [g for g in (rule.any, rule.also_any) if g]
-    if any(all(answers.get(f) is False for f in g) for g in groups):
+    if any(all(f in answers and answers[f] is not True for f in g) for g in groups):
         return None
     return groups
 

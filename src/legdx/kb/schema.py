@@ -165,6 +165,9 @@ class Finding(Strict):
     # adult_questions_age): a child, or the parent answering for one, is not asked whether they smoke
     # or take a statin; what they write in their own words is read whatever the age.
     asked_from: Literal["teen", "adult"] | None = None
+    # An event a person tells unprompted (a snake bite): read from a description or a case, never
+    # asked in the interview, where as a one-finding warning sign it would be put to everyone.
+    told_only: bool = False
     worsens: str | None = None
     unit: str | None = None
     range: Range | None = None
