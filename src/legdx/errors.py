@@ -50,6 +50,18 @@ class InvalidCase(LegdxError):
         (field, problem), *more = problems
         return cls(field, problem, more=more)
 
+    @classmethod
+    def unreadable(cls, source: str, exc: Exception) -> InvalidCase:
+        """A file, folder or map that cannot be read, with what the reader said on one short line.
+
+        >>> str(InvalidCase.unreadable("cdm", ValueError("bad    quote")))
+        'cdm: cannot be read (bad quote)'
+        """
+        detail = " ".join(str(exc).split())
+        if len(detail) > 200:
+            detail = detail[:197] + "..."
+        return cls(source, f"cannot be read ({detail})")
+
     def lines(self) -> list[str]:
         """``field: problem``, one string per problem."""
         return [f"{f}: {p}" for f, p in self.problems]

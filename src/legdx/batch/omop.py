@@ -138,7 +138,7 @@ def load_omop_map(path: Path | None, ckb: CompiledKB) -> OmopMap:
     except FileNotFoundError:
         raise InvalidCase(where, "file not found") from None
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise InvalidCase(where, f"cannot be read ({' '.join(str(exc).split())[:160]})") from None
+        raise InvalidCase.unreadable(where, exc) from None
     try:
         mapping = OmopMap.model_validate(raw)
     except ValidationError as exc:
@@ -328,7 +328,7 @@ def read_omop(
         reader = con.sql(_wide_query(mapping, ckb, events, person_columns)).to_arrow_reader(chunk_rows)
     except duckdb.Error as exc:
         con.close()
-        raise InvalidCase(str(folder), f"cannot be read ({' '.join(str(exc).split())[:200]})") from None
+        raise InvalidCase.unreadable(str(folder), exc) from None
     except InvalidCase:
         con.close()
         raise
@@ -338,7 +338,7 @@ def read_omop(
             for batch in reader:
                 yield pa.Table.from_batches([batch])
         except duckdb.Error as exc:
-            raise InvalidCase(str(folder), f"cannot be read ({' '.join(str(exc).split())[:200]})") from None
+            raise InvalidCase.unreadable(str(folder), exc) from None
         finally:
             con.close()
 

@@ -396,13 +396,6 @@ def score_table(table: pa.Table, ckb: CompiledKB, *, first_row: int = 0) -> pa.T
 # ---------------------------------------------------------------- files
 
 
-def _unreadable(path: Path, exc: Exception) -> InvalidCase:
-    detail = " ".join(str(exc).split())  # one line, whatever the reader said
-    if len(detail) > 200:
-        detail = detail[:197] + "..."
-    return InvalidCase(str(path), f"cannot be read ({detail})")
-
-
 def _kind(path: Path) -> str:
     suffix = path.suffix.lower()
     if suffix in (".parquet", ".pq"):
@@ -455,14 +448,14 @@ def read_chunks(
     except InvalidCase:
         raise
     except (pa.ArrowException, OSError, ValueError) as exc:
-        raise _unreadable(path, exc) from None
+        raise InvalidCase.unreadable(str(path), exc) from None
 
     def chunks() -> Iterator[pa.Table]:
         try:
             for batch in batches:
                 yield pa.Table.from_batches([batch])
         except (pa.ArrowException, OSError, ValueError) as exc:
-            raise _unreadable(path, exc) from None
+            raise InvalidCase.unreadable(str(path), exc) from None
 
     return schema, rows, chunks()
 
