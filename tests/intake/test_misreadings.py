@@ -83,6 +83,13 @@ CASES: list[tuple[str, dict[str, bool | float], set[str]]] = [
         {"creeping_crawling_sensation"},
     ),
     ("Painful red lump inner thigh along a varicose vein.", {"thigh_or_buttock_pain": True}, set()),
+    # walking pain that eases on stopping is relief by rest, not by moving or made worse by standing
+    (
+        "My calf aches when I walk and eases when I stand still.",
+        {"pain_on_walking": True, "relieved_by_rest": True},
+        {"relieved_by_movement", "worse_with_standing"},
+    ),
+    ("Walking around eases it.", {"relieved_by_movement": True}, set()),
     # a heel that is "killing me" on the first steps out of bed
     ("My heel is killing me first thing in the morning.", {"heel_pain_first_steps": True}, set()),
     ("The first few steps out of bed are like stepping on a nail.", {"heel_pain_first_steps": True}, set()),
