@@ -78,18 +78,20 @@ def test_property_sweep_over_twenty_thousand_random_cases(ckb):
 
 
 def test_shares_are_explained_exactly(ckb):
-    """log(share / share_else) = log(prior_share / prior_share_else) + (sum of contributions) / T."""
+    """log(share / share_else) = log(prior_share / prior_share_else) + (sum of contributions) / T,
+    where "something else" counts the warning signs that point outside the knowledge base too."""
     rng = random.Random(7)
     kb = ckb.kb
     binary = sorted(
         f.id for f in kb.findings.values() if f.kind.value == "binary" and f.category.value != "demographic"
     )
+    rules_seen = 0
     for _ in range(200):
         a = assess(parse_case(_random_case(rng, kb, binary, []), kb), ckb)
         other = a.something_else
-        base = math.log(other.share) - (
-            math.log(other.prior_share) + sum(x.log_odds for x in other.contributions) / a.share_temperature
-        )
+        rules_seen += bool(other.warning_signs)
+        moved = sum(x.log_odds for x in other.contributions) + sum(x.log_odds for x in other.warning_signs)
+        base = math.log(other.share) - (math.log(other.prior_share) + moved / a.share_temperature)
         for c in a.conditions:
             if c.share < 1e-4:  # shares are rounded to 1e-9, so the log of a tiny one is not exact
                 continue
@@ -98,6 +100,7 @@ def test_shares_are_explained_exactly(ckb):
             # and the probability of being present is still prior log-odds plus the same contributions
             logit = math.log(c.prior / (1 - c.prior)) + sum(x.log_odds for x in c.contributions)
             assert c.probability == pytest.approx(1 / (1 + math.exp(-logit)), abs=1e-5)
+    assert rules_seen >= 5  # the random cases do exercise the warning signs that point outside
 
 
 def test_a_classic_claudicant_gets_one_clear_cause(assess_case):
@@ -146,6 +149,39 @@ def test_a_classic_claudicant_gets_one_clear_cause(assess_case):
             TriageLevel.SOON,
             "M79.7",
         ),
+        # a leaking aortic aneurysm without a faint: only the warning sign itself points outside
+        (
+            {"sudden_onset": True, "severe_pain": True, "low_back_pain": True, "thigh_or_buttock_pain": True},
+            74,
+            TriageLevel.EMERGENCY,
+            "I71",
+        ),
+        # Guillain-Barre syndrome: both legs weak and tingling over days
+        (
+            {"leg_weakness": True, "bilateral": True, "numbness_tingling": True, "stocking_distribution": True},
+            29,
+            TriageLevel.EMERGENCY,
+            "G61.0",
+        ),
+        # bleeding into the thigh on warfarin after a knock
+        (
+            {"taking_anticoagulant": True, "bruising": True, "recent_injury": True, "thigh_or_buttock_pain": True},
+            69,
+            TriageLevel.URGENT,
+            "M79.81",
+        ),
+        # avascular necrosis of the hip on steroids
+        (
+            {
+                "hip_or_groin_pain": True,
+                "worse_at_rest": True,
+                "worse_at_night": True,
+                "taking_immunosuppressant": True,
+            },
+            41,
+            TriageLevel.SOON,
+            "M87",
+        ),
     ],
     ids=[
         "hot swollen knee with fever",
@@ -154,6 +190,10 @@ def test_a_classic_claudicant_gets_one_clear_cause(assess_case):
         "faint with back pain",
         "cord signs with weak legs",
         "pain everywhere",
+        "sudden back pain after 50",
+        "both legs weak and tingling",
+        "bruised thigh on warfarin",
+        "hip pain at night on steroids",
     ],
 )
 def test_unmodelled_pictures_are_never_reassured(assess_case, findings, age, lowest, nearby):
@@ -216,6 +256,16 @@ def test_sickle_cell_pain_is_an_emergency_and_points_outside_the_knowledge_base(
     assert crisis.triage.level is TriageLevel.EMERGENCY
     plain = assess_case(age=24, sex="male", findings={**pain, "sickle_cell_disease": False})
     assert crisis.something_else.share > plain.something_else.share + 0.2
+
+
+def test_a_warning_sign_whose_causes_lie_outside_raises_something_else_and_says_so(assess_case):
+    pain = {"sudden_onset": True, "severe_pain": True, "low_back_pain": True}
+    older, younger = assess_case(age=74, sex="male", findings=pain), assess_case(age=40, sex="male", findings=pain)
+    assert [w.rule for w in older.something_else.warning_signs] == ["sudden_severe_back_or_groin_pain_older"]
+    assert "aortic" in older.something_else.warning_signs[0].reason
+    assert older.something_else.warning_signs[0].log_odds > 0
+    assert not younger.something_else.warning_signs  # the rule needs an age of 50 or more
+    assert older.something_else.share > younger.something_else.share + 0.2
 
 
 def test_hip_pain_at_rest_on_steroids_is_never_self_care(assess_case):

@@ -45,6 +45,7 @@ __all__ = [
     "Contribution",
     "NextTest",
     "SomethingElse",
+    "WarningSignContribution",
     "SourceOut",
     "Triage",
     "UnderstoodFinding",
@@ -377,14 +378,25 @@ class ConditionResult(BaseModel):
     alongside: list[str] = Field(default_factory=list)
 
 
+class WarningSignContribution(BaseModel):
+    """How much a warning sign whose usual causes lie outside the knowledge base moved "something
+    else": ``log_odds`` added to its evidence, like a finding's contribution."""
+
+    rule: str
+    reason: str  # the warning sign's own words, for the person
+    log_odds: float
+    source: str
+
+
 class SomethingElse(BaseModel):
     """The chance that the cause is none of the modelled conditions, with a plain sentence when it
-    matters (empty otherwise) and the findings that moved it."""
+    matters (empty otherwise), the findings that moved it and the warning signs that did."""
 
     share: float
     says: str
     prior_share: float = 0.0
     contributions: list[Contribution] = Field(default_factory=list)
+    warning_signs: list[WarningSignContribution] = Field(default_factory=list)
 
 
 class Triage(BaseModel):

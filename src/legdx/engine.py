@@ -79,6 +79,8 @@ class Posterior:
     contributions: FloatArray  # (len(states), C) damped log-LR of each answered state
     other_contributions: FloatArray  # (len(states),) damped log-LR of each answered state for "something else"
     states: IntArray
+    # warning signs that point outside the knowledge base and fired: (rule id, log-LR for "something else")
+    other_from_rules: tuple[tuple[str, float], ...] = ()
 
 
 def band_codes(finding: Finding, values: FloatArray) -> npt.NDArray[np.uint8]:
@@ -231,8 +233,13 @@ def competing_shares(
     return shares[0], float(other[0])
 
 
-def posterior(ckb: CompiledKB, cs: CaseStates) -> Posterior:
-    """Posterior log-odds, probability and competing share of every condition for resolved case states."""
+def posterior(ckb: CompiledKB, cs: CaseStates, outside: tuple[tuple[str, float], ...] = ()) -> Posterior:
+    """Posterior log-odds, probability and competing share of every condition for resolved case states.
+
+    ``outside``: the warning signs that point outside the knowledge base and fire on these answers
+    (``triage.outside_evidence``), each with its log-LR for "something else"; they are not damped,
+    since each is one judgement about a combination of answers, not another correlated answer.
+    """
     states = cs.states
     # "Something else" is damped with the same correlation groups, as one more column.
     raw = np.column_stack([ckb.llr[states], ckb.other_llr[states]])
@@ -241,7 +248,8 @@ def posterior(ckb: CompiledKB, cs: CaseStates) -> Posterior:
     contrib, other_contrib = damped[:, :-1], damped[:, -1]
     logodds_rows, prob_rows = present_probability(ckb, contrib.sum(axis=0)[None, :], np.array([cs.female is False]))
     logodds, prob = logodds_rows[0], prob_rows[0]
-    share, other_share = competing_shares(ckb, contrib.sum(axis=0), float(other_contrib.sum()), cs.female)
+    other_evidence = float(other_contrib.sum()) + sum(lo for _, lo in outside)
+    share, other_share = competing_shares(ckb, contrib.sum(axis=0), other_evidence, cs.female)
     return Posterior(
         logodds=logodds,
         probability=prob,
@@ -250,6 +258,7 @@ def posterior(ckb: CompiledKB, cs: CaseStates) -> Posterior:
         contributions=contrib,
         other_contributions=other_contrib,
         states=states,
+        other_from_rules=outside,
     )
 
 
@@ -367,7 +376,11 @@ def evidence_blocks(ckb: CompiledKB, finding_ids: tuple[str, ...]) -> tuple[Evid
 
 
 def row_posterior(
-    ckb: CompiledKB, finding_ids: tuple[str, ...], codes: npt.NDArray[np.integer[Any]], male: BoolArray
+    ckb: CompiledKB,
+    finding_ids: tuple[str, ...],
+    codes: npt.NDArray[np.integer[Any]],
+    male: BoolArray,
+    outside: FloatArray | None = None,
 ) -> RowPosterior:
     """The posterior of every row of an answer-code matrix, without a Python loop over rows.
 
@@ -377,6 +390,8 @@ def row_posterior(
         codes: (N, len(finding_ids)); 0 = unknown, ``i + 1`` = the finding's ``i``-th state
             (binary findings: 1 present, 2 absent; numeric findings: their bands in order).
         male: (N,) true where the person is known not to be female.
+        outside: (N,) summed log-LR for "something else" of the warning signs that point outside
+            the knowledge base (``triage.outside_evidence_rows``), as ``outside`` of :func:`posterior`.
     """
     n_rows, n_c = codes.shape[0], ckb.llr.shape[1]
     evidence = np.zeros((n_rows, n_c + 1))
@@ -390,7 +405,8 @@ def row_posterior(
         evidence += looked_up
         if block.triage_delta is not None:
             triage_delta += block.triage_delta[index]
-    share, other_share = competing_shares_rows(ckb, evidence[:, :n_c], evidence[:, n_c], male)
+    other_evidence = evidence[:, n_c] if outside is None else evidence[:, n_c] + outside
+    share, other_share = competing_shares_rows(ckb, evidence[:, :n_c], other_evidence, male)
     triage = present_probability(ckb, evidence[:, :n_c] + triage_delta, male)[1]
     return RowPosterior(
         evidence=evidence[:, :n_c], male=male, share=share, other_share=other_share, triage_probability=triage, ckb=ckb

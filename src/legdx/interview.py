@@ -57,7 +57,7 @@ from legdx.engine import CaseStates, Posterior, gain_by_condition, posterior, re
 from legdx.errors import InvalidCase
 from legdx.kb.compile import CompiledKB
 from legdx.kb.schema import Finding, FindingCategory, FindingKind, TriageLevel, TriageRule
-from legdx.triage import CaseFacts, case_facts, triage
+from legdx.triage import CaseFacts, case_facts, outside_evidence, rule_fires, triage
 
 __all__ = [
     "DEMOGRAPHICS",
@@ -343,12 +343,10 @@ class _Now:
 
 def _now(state: InterviewState, ckb: CompiledKB) -> _Now:
     cs = resolve_states(state.to_case(), ckb)
-    post = posterior(ckb, cs)
+    post = posterior(ckb, cs, outside_evidence(ckb, cs))
     unknown = frozenset(f for f, v in state.answers if v is None)
     facts = case_facts(ckb, cs, post, unknown=unknown)
     tri, _ = triage(ckb.kb, facts)
-    from legdx.triage import rule_fires
-
     fired = [r.level for r in ckb.kb.triage_rules if rule_fires(r, facts, ckb.kb)]
     warning = max(fired, key=lambda lv: lv.rank) if fired else TriageLevel.ROUTINE
     return _Now(cs, post, facts, tri.level, warning)

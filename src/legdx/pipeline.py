@@ -27,6 +27,7 @@ from legdx.case import (
     SomethingElse,
     SourceOut,
     UnderstoodFinding,
+    WarningSignContribution,
     check_case,
 )
 from legdx.engine import CaseStates, Posterior, posterior, resolve_states, value_of_tests
@@ -34,7 +35,7 @@ from legdx.errors import InvalidCase, TextReaderUnavailable
 from legdx.kb.compile import PRESENT, CompiledKB, FloatArray, compile_kb
 from legdx.kb.load import load_kb
 from legdx.kb.schema import FEMALE_FINDING, FindingCategory, FindingKind, TriageLevel
-from legdx.triage import case_facts, choose_advice, triage
+from legdx.triage import case_facts, choose_advice, outside_evidence, triage
 
 __all__ = ["assess", "default_compiled", "read_text"]
 
@@ -140,6 +141,15 @@ def _something_else(ckb: CompiledKB, post: Posterior) -> SomethingElse:
         says=other.says if matters and other is not None else "",
         prior_share=round(float(np.exp(ckb.other_logshare)), SHARE_DIGITS),
         contributions=_contributions(ckb, post, post.other_contributions, lambda s: ckb.other_sources.get(s, "")),
+        warning_signs=[_warning_sign_contribution(ckb, rule_id, lo) for rule_id, lo in post.other_from_rules],
+    )
+
+
+def _warning_sign_contribution(ckb: CompiledKB, rule_id: str, log_odds: float) -> WarningSignContribution:
+    rule = next(r for r in ckb.kb.triage_rules if r.id == rule_id)
+    assert rule.points_outside is not None  # only such rules are in Posterior.other_from_rules
+    return WarningSignContribution(
+        rule=rule_id, reason=rule.reason, log_odds=round(log_odds, 6), source=rule.points_outside.source
     )
 
 
@@ -278,7 +288,7 @@ def assess(case: Case, ckb: CompiledKB | None = None) -> Assessment:
     understood = read_text(case, ckb)
     extra = {u.finding: u.value for u in understood if u.used}
     cs = resolve_states(case, ckb, extra=extra)
-    post = posterior(ckb, cs)
+    post = posterior(ckb, cs, outside_evidence(ckb, cs))
     probability = {cid: float(post.probability[i]) for i, cid in enumerate(ckb.condition_ids)}
     assumed = frozenset(u.finding for u in understood if u.uncertain and u.finding not in cs.values)
     facts = case_facts(ckb, cs, post, assumed=assumed, unknown=frozenset(case.unknown))

@@ -19,7 +19,7 @@ held back is listed with the reason, never silently dropped. At most five items 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -34,9 +34,12 @@ from legdx.kb.schema import AGE_FINDING, AdviceItem, AdviceTag, Rule, TriageLeve
 __all__ = [
     "MAX_ADVICE",
     "CaseFacts",
+    "answer_facts",
     "RowFacts",
     "case_facts",
     "choose_advice",
+    "outside_evidence",
+    "outside_evidence_rows",
     "rule_fires",
     "rule_fires_rows",
     "triage",
@@ -84,18 +87,56 @@ def case_facts(
     about, treated as present for triage only (they never move the differential).
     """
     tprob = triage_probability(ckb, post)
-    age = cs.values.get(AGE_FINDING)
-    return CaseFacts(
+    return replace(
+        answer_facts(cs),
         present=frozenset(f for f, v in cs.values.items() if v is True) | assumed,
-        bands=cs.bands,
         probability={cid: float(tprob[i]) for i, cid in enumerate(ckb.condition_ids)},
-        known=frozenset(cs.values),
         unknown=unknown,
-        age=float(age) if age is not None and not isinstance(age, bool) else None,
-        female=cs.female,
         share={cid: float(post.share[i]) for i, cid in enumerate(ckb.condition_ids)},
         other_share=post.other_share,
     )
+
+
+def answer_facts(cs: CaseStates) -> CaseFacts:
+    """The facts of the answers alone, before any differential is known."""
+    age = cs.values.get(AGE_FINDING)
+    return CaseFacts(
+        present=frozenset(f for f, v in cs.values.items() if v is True),
+        bands=cs.bands,
+        probability={},
+        known=frozenset(cs.values),
+        age=float(age) if age is not None and not isinstance(age, bool) else None,
+        female=cs.female,
+    )
+
+
+def outside_evidence(ckb: CompiledKB, cs: CaseStates) -> tuple[tuple[str, float], ...]:
+    """The warning signs that point outside the knowledge base and fire on the answers, each with its
+    log-LR for "something else" (``engine.posterior``'s ``outside``).
+
+    Only answers count: a warning sign the person was unsure about raises urgency, never the
+    differential.
+    """
+    facts = answer_facts(cs)
+    return tuple(
+        (rule.id, float(np.log(rule.points_outside.value)))
+        for rule in ckb.kb.triage_rules
+        if rule.points_outside is not None and rule_fires(rule, facts, ckb.kb)
+    )
+
+
+def outside_evidence_rows(
+    ckb: CompiledKB, finding_ids: tuple[str, ...], codes: npt.NDArray[np.integer[Any]], age: FloatArray
+) -> FloatArray:
+    """:func:`outside_evidence` for many rows, summed per row (``engine.row_posterior``'s ``outside``)."""
+    n = len(age)
+    # these rules never look at the differential (TriageRule forbids `probable`), so it is left empty
+    facts = RowFacts(finding_ids, codes, age, np.empty((n, 0)), np.empty((n, 0)), np.empty(n))
+    total = np.zeros(n)
+    for rule in ckb.kb.triage_rules:
+        if rule.points_outside is not None:
+            total += np.where(rule_fires_rows(rule, facts, ckb), np.log(rule.points_outside.value), 0.0)
+    return total
 
 
 def rule_fires(rule: Rule, facts: CaseFacts, kb: KnowledgeBase) -> bool:

@@ -27,7 +27,7 @@ from legdx.engine import band_codes, row_posterior
 from legdx.errors import InvalidCase
 from legdx.kb.compile import BoolArray, CompiledKB, FloatArray
 from legdx.kb.schema import AGE_FINDING, FEMALE_FINDING, Finding, FindingCategory, FindingKind, TriageLevel
-from legdx.triage import RowFacts, triage_rows
+from legdx.triage import RowFacts, outside_evidence_rows, triage_rows
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -337,7 +337,8 @@ def score_table(table: pa.Table, ckb: CompiledKB, *, first_row: int = 0) -> pa.T
     findings = finding_names(table.column_names)
     recorded = [n for n in table.column_names if n.startswith(RECORDED_PREFIX)]
     decoded = decode_chunk(table, findings, ckb)
-    post = row_posterior(ckb, decoded.finding_ids, decoded.codes, decoded.male)
+    outside = outside_evidence_rows(ckb, decoded.finding_ids, decoded.codes, decoded.age)
+    post = row_posterior(ckb, decoded.finding_ids, decoded.codes, decoded.male, outside)
     facts = RowFacts(
         finding_ids=decoded.finding_ids,
         codes=decoded.codes,

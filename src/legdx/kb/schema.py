@@ -381,10 +381,29 @@ class Rule(Strict):
 
 
 class TriageRule(Rule):
+    """A warning sign: the level it sets and why.
+
+    ``points_outside`` is for warning signs whose usual causes lie outside the knowledge base (a
+    leaking aortic aneurysm, a bone infection, bleeding into a muscle): when the rule fires, this
+    likelihood ratio is added to the evidence for "something else", so the differential says that
+    the cause may be none of the modelled conditions.
+    """
+
     id: Id
     level: TriageLevel
     reason: Text
     source: SourceId
+    points_outside: Evidence | None = None
+
+    @model_validator(mode="after")
+    def _outside_is_evidence_for(self) -> TriageRule:
+        if self.points_outside is None:
+            return self
+        if self.points_outside.value <= 1.0:
+            raise ValueError(f"points_outside {self.points_outside.value} must be a likelihood ratio above 1")
+        if self.probable:
+            raise ValueError("a rule that points outside the knowledge base cannot depend on `probable` conditions")
+        return self
 
 
 class WithholdRule(Rule):
