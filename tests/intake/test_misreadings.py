@@ -219,6 +219,13 @@ CASES: list[tuple[str, dict[str, bool | float], set[str]]] = [
     # history is history
     ("PSH: knee replacement 2015.", {}, {"recent_immobilization_or_surgery"}),
     ("Calf tenderness -ve.", {"calf_tenderness": False}, set()),
+    # where it hurts, in the words people use for a joint
+    ("Bottom of my heel is killing me first thing.", {"foot_pain": True}, set()),
+    ("Woke with my big toe joint on fire.", {"big_toe_joint_pain": True, "foot_pain": True}, set()),
+    ("The knee is very hot, swollen like a balloon.", {"knee_pain": True}, set()),
+    ("Pain just below her right knee for 6 weeks.", {"knee_pain": True}, set()),
+    # a hard red cord along a vein is not a cramp
+    ("The vein has turned into a hard red rope.", {}, {"sudden_muscle_tightening"}),
 ]
 
 
