@@ -224,6 +224,10 @@ CASES: list[tuple[str, dict[str, bool | float], set[str]]] = [
     ("Woke with my big toe joint on fire.", {"big_toe_joint_pain": True, "foot_pain": True}, set()),
     ("The knee is very hot, swollen like a balloon.", {"knee_pain": True}, set()),
     ("Pain just below her right knee for 6 weeks.", {"knee_pain": True}, set()),
+    # aching of the big muscles on both sides, but not buttock-and-thigh pain on walking
+    ("Both my thighs and my shoulders ache like after a workout.", {"symmetric_muscle_aches": True}, set()),
+    ("Both quadriceps are swollen and exquisitely tender.", {"symmetric_muscle_aches": True}, set()),
+    ("When I walk my buttocks and both thighs ache.", {}, {"symmetric_muscle_aches"}),
     # a hard red cord along a vein is not a cramp
     ("The vein has turned into a hard red rope.", {}, {"sudden_muscle_tightening"}),
 ]
