@@ -396,3 +396,13 @@ def test_warning_signs_outside_the_leg_causes(assess_case, findings, level):
     assert a.triage.level is level
     if "venomous_bite" in findings or "loin_to_groin_colic" in findings:
         assert a.something_else.share >= 0.25  # the cause is not one of the modelled leg causes
+
+
+def test_weakness_of_both_legs_is_same_day_unless_it_crept_on_over_months(assess_case):
+    weak = {"leg_weakness": True, "bilateral": True, "symmetric_muscle_aches": True, "hypothyroid_symptoms": True}
+    new = assess_case(age=56, sex="female", findings={**weak, "persistent_symptoms": False})
+    months = assess_case(age=56, sex="female", findings={**weak, "persistent_symptoms": True})
+    assert new.triage.level is TriageLevel.URGENT
+    assert months.triage.level is TriageLevel.SOON
+    numb = assess_case(age=56, sex="female", findings={**weak, "persistent_symptoms": True, "numbness_tingling": True})
+    assert numb.triage.level is TriageLevel.EMERGENCY  # with numbness it is still the cord or nerves until shown not

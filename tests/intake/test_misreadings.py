@@ -228,6 +228,9 @@ CASES: list[tuple[str, dict[str, bool | float], set[str]]] = [
     ("Both my thighs and my shoulders ache like after a workout.", {"symmetric_muscle_aches": True}, set()),
     ("Both quadriceps are swollen and exquisitely tender.", {"symmetric_muscle_aches": True}, set()),
     ("When I walk my buttocks and both thighs ache.", {}, {"symmetric_muscle_aches"}),
+    # a swelling that has lasted 3 months or more is long-standing, written any way
+    ("Gradual swelling L leg over 18/12, heavy, tight.", {"longstanding_swelling": True}, set()),
+    ("Calf pain for 6 months, now swollen since yesterday.", {}, {"longstanding_swelling"}),
     # a hard red cord along a vein is not a cramp
     ("The vein has turned into a hard red rope.", {}, {"sudden_muscle_tightening"}),
 ]

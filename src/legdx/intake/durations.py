@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["onset_spans", "persistence_spans"]
+__all__ = ["longstanding_swelling_spans", "onset_spans", "persistence_spans"]
 
 _N = r"(?:\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|twelve|few|a\s+few|a\s+couple\s+of|couple\s+of|several)"
 SUDDEN = [
@@ -193,3 +193,24 @@ def persistence_spans(sentence: str) -> list[tuple[int, int, bool]]:
     for rx, days in VAGUE:
         out += [(m.start(), m.end(), days >= PERSISTENT_DAYS) for m in rx.finditer(sentence) if not habit(m.start())]
     return sorted(set(out))
+
+
+# "gradual swelling L leg over 18/12": the swelling itself, named just before a long duration
+SWELLING_JUST_BEFORE = re.compile(r"(?i)\b(?:swell\w*|swollen|o?edema\w*|oedema\w*)\b[^.;,]{0,30}$")
+
+
+def longstanding_swelling_spans(sentence: str) -> list[tuple[int, int]]:
+    """(start, end) of each duration of 3 months or more that a swelling word comes right before.
+
+    The swelling must come first: in "calf pain for 6 months, now swollen" the swelling is new.
+
+    >>> longstanding_swelling_spans("Gradual swelling L leg over 18/12, heavy.")
+    [(28, 33)]
+    >>> longstanding_swelling_spans("Calf pain for 6 months, now swollen since yesterday.")
+    []
+    """
+    return [
+        (a, b)
+        for a, b, long in persistence_spans(sentence)
+        if long and SWELLING_JUST_BEFORE.search(sentence[max(0, a - 40) : a])
+    ]

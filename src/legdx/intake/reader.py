@@ -326,6 +326,9 @@ def _candidates(text: str, findings: Mapping[str, Finding]) -> list[_Candidate]:
             continue
         for a, b, sudden in durations.onset_spans(text[base : s.end_char]):
             out.append(_Candidate("sudden_onset", sudden, base + a, base + b, INFERRED))
+        if "longstanding_swelling" in findings:
+            for a, b in durations.longstanding_swelling_spans(text[base : s.end_char]):
+                out.append(_Candidate("longstanding_swelling", True, base + a, base + b, INFERRED))
         for a, b, long in durations.persistence_spans(text[base : s.end_char]):
             age = demo.age_span
             if lasted is None and not (age and age[0] < base + b and base + a < age[1]):
