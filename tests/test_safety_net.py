@@ -406,3 +406,16 @@ def test_weakness_of_both_legs_is_same_day_unless_it_crept_on_over_months(assess
     assert months.triage.level is TriageLevel.SOON
     numb = assess_case(age=56, sex="female", findings={**weak, "persistent_symptoms": True, "numbness_tingling": True})
     assert numb.triage.level is TriageLevel.EMERGENCY  # with numbness it is still the cord or nerves until shown not
+
+
+def test_the_safety_net_says_which_warning_sign_keeps_self_care_back(assess_case):
+    lymph = {"unilateral_leg_swelling": True, "longstanding_swelling": True, "lymph_node_surgery_or_radiotherapy": True,
+             "heaviness_end_of_day": True, "persistent_symptoms": True}  # fmt: skip
+    a = assess_case(age=61, sex="female", findings=lymph)
+    assert a.conditions[0].id == "lymphoedema" and a.triage.level is TriageLevel.SOON
+    assert "one leg more swollen than the other" in a.triage.reasons[0]
+    assert "do not fit" not in a.triage.reasons[0]  # the picture fits; a warning sign holds self-care back
+    cramps = {"sudden_muscle_tightening": True, "worse_at_night": True, "relieved_by_stretching": True}
+    asked = assess_case(age=45, sex="female", findings=cramps, unknown=["fever"])
+    assert asked.triage.level is TriageLevel.SOON
+    assert asked.triage.reasons[0].startswith("Whether you have a fever")

@@ -18,7 +18,7 @@ held back is listed with the reason, never silently dropped. At most five items 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -50,6 +50,14 @@ MAX_ADVICE = 5  # items given to the person, best first
 DOES_NOT_FIT = (
     "The answers do not fit a common, harmless cause well enough to be sure what this is, "
     "so a clinician should take a look."
+)
+SIGN_PRESENT = (
+    "Your answers include {signs}, which can be a warning sign; nothing points to an emergency, but a clinician "
+    "should take a look within days."
+)
+SIGN_NOT_KNOWN = (
+    "Whether you have {signs} is not known yet, and that can be a warning sign; until it is ruled out, "
+    "a clinician should take a look."
 )
 NO_WARNING_SIGNS = (
     "No warning signs were found, and the picture fits a common, harmless cause; self-care is reasonable for now."
@@ -175,10 +183,28 @@ def rule_fires(rule: Rule, facts: CaseFacts, kb: KnowledgeBase) -> bool:
     return True
 
 
-def _routine_is_safe(kb: KnowledgeBase, facts: CaseFacts) -> bool:
-    """The safety net: self-care only when a harmless cause clearly explains the picture."""
-    if any(kb.findings[f].red_flag for f in facts.present | facts.unknown):
-        return False  # a warning sign present, or left unanswered ("don't know")
+def _why_not_routine(kb: KnowledgeBase, facts: CaseFacts) -> str | None:
+    """The safety net: self-care only when a harmless cause clearly explains the picture.
+
+    Returns None when self-care stands, otherwise the plain reason it does not: a warning sign
+    present (that no rule made more urgent), one left unanswered, or a picture that does not fit.
+    """
+    present = sorted(f for f in facts.present if kb.findings[f].red_flag)
+    if present:
+        return SIGN_PRESENT.format(signs=_listed(kb.findings[f].plain for f in present))
+    unknown = sorted(f for f in facts.unknown if kb.findings[f].red_flag)
+    if unknown:
+        return SIGN_NOT_KNOWN.format(signs=_listed(kb.findings[f].plain for f in unknown))
+    return None if _harmless_cause_leads(kb, facts) else DOES_NOT_FIT
+
+
+def _listed(labels: Iterable[str]) -> str:
+    """The labels as "a, b or c"."""
+    items = list(labels)
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} or {items[-1]}"
+
+
+def _harmless_cause_leads(kb: KnowledgeBase, facts: CaseFacts) -> bool:
     if not facts.share:
         return True
     leader = max(facts.share, key=lambda c: facts.share[c])
@@ -208,9 +234,10 @@ def triage(kb: KnowledgeBase, facts: CaseFacts) -> tuple[Triage, list[str]]:
             # no percentage here: the result shows each cause's share once, in its own words
             fired.append((cond.urgency.level, f"{cond.lay_name} is possible: {cond.urgency.reason}"))
     if not fired or max(level.rank for level, _ in fired) == TriageLevel.ROUTINE.rank:
-        if _routine_is_safe(kb, facts):
+        held_back = _why_not_routine(kb, facts)
+        if held_back is None:
             return Triage(level=TriageLevel.ROUTINE, reasons=[NO_WARNING_SIGNS]), red_flags
-        fired.append((TriageLevel.SOON, DOES_NOT_FIT))
+        fired.append((TriageLevel.SOON, held_back))
     fired.sort(key=lambda lr: -lr[0].rank)
     top = fired[0][0]
     reasons = list(dict.fromkeys(reason for level, reason in fired if level is top))
@@ -316,7 +343,7 @@ def triage_rows(ckb: CompiledKB, facts: RowFacts) -> IntArray:
         if cond.urgency.level is not TriageLevel.ROUTINE:
             likely = facts.probability[:, ci] >= kb.threshold(cond.urgency.threshold)
             top = np.where(likely, np.maximum(top, cond.urgency.level.rank), top)
-    # The safety net of _routine_is_safe, for the rows that would otherwise be routine.
+    # The safety net of _why_not_routine, for the rows that would otherwise be routine.
     unsafe = np.zeros(n, dtype=bool)
     for f in facts.finding_ids:
         if kb.findings[f].red_flag:
