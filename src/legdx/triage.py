@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -260,26 +261,33 @@ class RowFacts:
     share: FloatArray  # (N, C)
     other_share: FloatArray  # (N,)
 
+    @cached_property
+    def _columns(self) -> tuple[dict[str, int], npt.NDArray[np.integer[Any]]]:
+        """Each finding's column, and the codes one finding after another: the rules read whole
+        columns, which a row-major matrix would spread over a cache line per row."""
+        return {f: i for i, f in enumerate(self.finding_ids)}, np.ascontiguousarray(self.codes.T)
+
+    def _column(self, finding: str) -> npt.NDArray[np.integer[Any]] | None:
+        index, by_finding = self._columns
+        return by_finding[index[finding]] if finding in index else None
+
     def present(self, finding: str) -> BoolArray:
         """Rows where a binary finding is present (a finding without a column is never present)."""
-        if finding not in self.finding_ids:
-            return np.zeros(len(self.age), dtype=bool)
-        result: BoolArray = self.codes[:, self.finding_ids.index(finding)] == 1
-        return result
+        column = self._column(finding)
+        return np.zeros(len(self.age), dtype=bool) if column is None else column == 1
 
     def absent(self, finding: str) -> BoolArray:
         """Rows where a binary finding was answered "no" (a finding without a column never was)."""
-        if finding not in self.finding_ids:
-            return np.zeros(len(self.age), dtype=bool)
-        result: BoolArray = self.codes[:, self.finding_ids.index(finding)] == 2
-        return result
+        column = self._column(finding)
+        return np.zeros(len(self.age), dtype=bool) if column is None else column == 2
 
     def in_bands(self, kb: KnowledgeBase, finding: str, bands: list[str]) -> BoolArray:
         """Rows where a measured finding falls in one of ``bands``."""
-        if finding not in self.finding_ids:
+        column = self._column(finding)
+        if column is None:
             return np.zeros(len(self.age), dtype=bool)
         codes = [i + 1 for i, b in enumerate(kb.findings[finding].bands) if b.id in bands]
-        result: BoolArray = np.isin(self.codes[:, self.finding_ids.index(finding)], codes)
+        result: BoolArray = np.isin(column, codes)
         return result
 
 

@@ -556,7 +556,10 @@ def screen_output(output: Path, schema: pa.Schema) -> Iterator[ScreenOutput]:
 
     partial = output.with_name(f".{output.name}.partial-{os.getpid()}")
     try:
-        with pq.ParquetWriter(partial, schema) as writer:
+        # dictionary encoding only where values repeat (condition ids, levels): on the float shares it
+        # costs four times the writing time and makes the file larger
+        repeated = [f.name for f in schema if pa.types.is_string(f.type) or pa.types.is_list(f.type)]
+        with pq.ParquetWriter(partial, schema, use_dictionary=repeated) as writer:
             out = ScreenOutput(writer)
             yield out
             out.flush()
