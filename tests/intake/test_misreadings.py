@@ -231,6 +231,13 @@ CASES: list[tuple[str, dict[str, bool | float], set[str]]] = [
     # a swelling that has lasted 3 months or more is long-standing, written any way
     ("Gradual swelling L leg over 18/12, heavy, tight.", {"longstanding_swelling": True}, set()),
     ("Calf pain for 6 months, now swollen since yesterday.", {}, {"longstanding_swelling"}),
+    # warning signs in the words of a worried relative or a clinic note
+    ("Since yesterday the knee is HUGE, hot and red.", {"hot_swollen_joint": True}, set()),
+    ("He won't put any weight on it at all.", {"unable_to_bear_weight": True}, set()),
+    ("Now she won't stand up and keeps crying.", {"unable_to_bear_weight": True}, set()),
+    ("Bladder: hesitancy since yesterday.", {"saddle_numbness_or_bladder_change": True}, set()),
+    ("He has had urinary hesitancy for years from his prostate.", {}, {"saddle_numbness_or_bladder_change"}),
+    ("Very painful, more pain than you expect for a small red area.", {"pain_out_of_proportion": True}, set()),
     # a hard red cord along a vein is not a cramp
     ("The vein has turned into a hard red rope.", {}, {"sudden_muscle_tightening"}),
 ]
