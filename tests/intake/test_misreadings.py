@@ -238,6 +238,11 @@ CASES: list[tuple[str, dict[str, bool | float], set[str]]] = [
     ("Bladder: hesitancy since yesterday.", {"saddle_numbness_or_bladder_change": True}, set()),
     ("He has had urinary hesitancy for years from his prostate.", {}, {"saddle_numbness_or_bladder_change"}),
     ("Very painful, more pain than you expect for a small red area.", {"pain_out_of_proportion": True}, set()),
+    # a fall or a sports injury told as a story; falling asleep is neither
+    ("She thinks she slipped last night going for a glass of water.", {"recent_injury": True}, set()),
+    ("Went to push off and felt like someone booted me in the calf.", {"recent_injury": True}, set()),
+    ("Pain 24h after grazing shin at allotment.", {"recent_injury": True}, set()),
+    ("I fell asleep on the sofa last night and my legs ache.", {}, {"sudden_onset", "recent_injury"}),
     # a hard red cord along a vein is not a cramp
     ("The vein has turned into a hard red rope.", {}, {"sudden_muscle_tightening"}),
 ]
