@@ -243,6 +243,8 @@ CASES: list[tuple[str, dict[str, bool | float], set[str]]] = [
     ("Went to push off and felt like someone booted me in the calf.", {"recent_injury": True}, set()),
     ("Pain 24h after grazing shin at allotment.", {"recent_injury": True}, set()),
     ("I fell asleep on the sofa last night and my legs ache.", {}, {"sudden_onset", "recent_injury"}),
+    # heaviness that builds by the evening is not night pain
+    ("It feels heavy by the evening.", {"heaviness_end_of_day": True}, {"worse_at_night"}),
     # a hard red cord along a vein is not a cramp
     ("The vein has turned into a hard red rope.", {}, {"sudden_muscle_tightening"}),
 ]
