@@ -245,6 +245,11 @@ CASES: list[tuple[str, dict[str, bool | float], set[str]]] = [
     ("I fell asleep on the sofa last night and my legs ache.", {}, {"sudden_onset", "recent_injury"}),
     # heaviness that builds by the evening is not night pain
     ("It feels heavy by the evening.", {"heaviness_end_of_day": True}, {"worse_at_night"}),
+    # "+ve" is positive (the "ve" of "-ve" once read it as negative); a down arrow is "reduced"
+    ("Calf tenderness +ve.", {"calf_tenderness": True}, set()),
+    ("Romberg +ve, AJs absent.", {"reduced_vibration_sense": True}, set()),
+    ("Calf tenderness +ve, pitting oedema -ve.", {"calf_tenderness": True, "ankle_swelling": False}, set()),
+    ("O/E ↓ vibration to knees, monofilament ↓ 4/10 sites.", {"reduced_vibration_sense": True, "monofilament_abnormal": True}, set()),
     # a hard red cord along a vein is not a cramp
     ("The vein has turned into a hard red rope.", {}, {"sudden_muscle_tightening"}),
 ]
