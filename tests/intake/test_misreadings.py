@@ -250,6 +250,9 @@ CASES: list[tuple[str, dict[str, bool | float], set[str]]] = [
     ("Romberg +ve, AJs absent.", {"reduced_vibration_sense": True}, set()),
     ("Calf tenderness +ve, pitting oedema -ve.", {"calf_tenderness": True, "ankle_swelling": False}, set()),
     ("O/E ↓ vibration to knees, monofilament ↓ 4/10 sites.", {"reduced_vibration_sense": True, "monofilament_abnormal": True}, set()),
+    ("Pedal pulses ↓ L.", {"absent_foot_pulses": True}, set()),
+    ("D-dimer -ve.", {"d_dimer_positive": False}, set()),
+    ("DD <0.5", {"d_dimer_positive": False}, set()),
     # a hard red cord along a vein is not a cramp
     ("The vein has turned into a hard red rope.", {}, {"sudden_muscle_tightening"}),
 ]
