@@ -249,10 +249,23 @@ CASES: list[tuple[str, dict[str, bool | float], set[str]]] = [
     ("Calf tenderness +ve.", {"calf_tenderness": True}, set()),
     ("Romberg +ve, AJs absent.", {"reduced_vibration_sense": True}, set()),
     ("Calf tenderness +ve, pitting oedema -ve.", {"calf_tenderness": True, "ankle_swelling": False}, set()),
-    ("O/E ↓ vibration to knees, monofilament ↓ 4/10 sites.", {"reduced_vibration_sense": True, "monofilament_abnormal": True}, set()),
+    (
+        "O/E ↓ vibration to knees, monofilament ↓ 4/10 sites.",
+        {"reduced_vibration_sense": True, "monofilament_abnormal": True},
+        set(),
+    ),
     ("Pedal pulses ↓ L.", {"absent_foot_pulses": True}, set()),
     ("D-dimer -ve.", {"d_dimer_positive": False}, set()),
     ("DD <0.5", {"d_dimer_positive": False}, set()),
+    # cauda equina in a lay person's words; weakness in a clinic's
+    ("I couldnt really feel the paper when I wiped.", {"saddle_numbness_or_bladder_change": True}, set()),
+    ("Like numb round my bum and privates??", {"saddle_numbness_or_bladder_change": True}, set()),
+    ("Not had much of an urge to wee all day.", {"saddle_numbness_or_bladder_change": True}, set()),
+    ("Went once and it was just a dribble.", {"saddle_numbness_or_bladder_change": True}, set()),
+    ("Proximal leg strength is 4/5 bilaterally.", {"leg_weakness": True}, set()),
+    ("Three days of generalised weakness.", {"leg_weakness": True}, set()),
+    # a warning sign stated stands against a measurement that does not show it now
+    ("He reports fevers. Temperature 37.9 C.", {"fever": True}, set()),
     # a hard red cord along a vein is not a cramp
     ("The vein has turned into a hard red rope.", {}, {"sudden_muscle_tightening"}),
 ]

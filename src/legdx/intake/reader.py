@@ -375,6 +375,12 @@ def _choose(cands: list[_Candidate], f: Finding) -> _Candidate | None:
     ok = [c for c in cands if _in_range(f, c.value)]
     if not ok:
         return None
+    if f.red_flag:
+        # a warning sign the text states stands even against a measurement that does not show it
+        # now ("he reports fevers" beside "temperature 37.9"): a warning sign only raises urgency
+        stated = [c for c in ok if c.priority >= EXPLICIT and c.value is True]
+        if stated:
+            return stated[0]
     top = max(c.priority for c in ok)
     best = [c for c in ok if c.priority == top]
     if f.kind is FindingKind.BINARY:
