@@ -156,6 +156,18 @@ def test_a_classic_claudicant_gets_one_clear_cause(assess_case):
             TriageLevel.EMERGENCY,
             "I71",
         ),
+        # aortic dissection: a tearing back pain with a cold leg
+        (
+            {
+                "tearing_chest_or_back_pain": True,
+                "sudden_onset": True,
+                "cold_pale_leg": True,
+                "numbness_tingling": True,
+            },
+            61,
+            TriageLevel.EMERGENCY,
+            "I71",
+        ),
         # Guillain-Barre syndrome: both legs weak and tingling over days
         (
             {"leg_weakness": True, "bilateral": True, "numbness_tingling": True, "stocking_distribution": True},
@@ -191,6 +203,7 @@ def test_a_classic_claudicant_gets_one_clear_cause(assess_case):
         "cord signs with weak legs",
         "pain everywhere",
         "sudden back pain after 50",
+        "tearing back pain with a cold leg",
         "both legs weak and tingling",
         "bruised thigh on warfarin",
         "hip pain at night on steroids",

@@ -266,6 +266,10 @@ CASES: list[tuple[str, dict[str, bool | float], set[str]]] = [
     ("Three days of generalised weakness.", {"leg_weakness": True}, set()),
     # a warning sign stated stands against a measurement that does not show it now
     ("He reports fevers. Temperature 37.9 C.", {"fever": True}, set()),
+    # aortic dissection in a clinic's and a person's words; a torn muscle is not one
+    ("c/o sudden onset tearing interscapular/chest pain 40 min ago", {"tearing_chest_or_back_pain": True}, set()),
+    ("Sudden tearing pain between my shoulder blades.", {"tearing_chest_or_back_pain": True}, set()),
+    ("I tore a muscle in my back last week.", {}, {"tearing_chest_or_back_pain"}),
     # a hard red cord along a vein is not a cramp
     ("The vein has turned into a hard red rope.", {}, {"sudden_muscle_tightening"}),
 ]
