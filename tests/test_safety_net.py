@@ -431,4 +431,4 @@ def test_the_safety_net_says_which_warning_sign_keeps_self_care_back(assess_case
     cramps = {"sudden_muscle_tightening": True, "worse_at_night": True, "relieved_by_stretching": True}
     asked = assess_case(age=45, sex="female", findings=cramps, unknown=["fever"])
     assert asked.triage.level is TriageLevel.SOON
-    assert asked.triage.reasons[0].startswith("Whether you have a fever")
+    assert asked.triage.reasons[0].startswith("Not yet known, and possibly a warning sign: a fever")

@@ -53,12 +53,11 @@ DOES_NOT_FIT = (
     "so a clinician should take a look."
 )
 SIGN_PRESENT = (
-    "Your answers include {signs}, which can be a warning sign; nothing points to an emergency, but a clinician "
+    "Your answers include a possible warning sign: {signs}. Nothing points to an emergency, but a clinician "
     "should take a look within days."
 )
 SIGN_NOT_KNOWN = (
-    "Whether you have {signs} is not known yet, and that can be a warning sign; until it is ruled out, "
-    "a clinician should take a look."
+    "Not yet known, and possibly a warning sign: {signs}. Until it is ruled out, a clinician should take a look."
 )
 NO_WARNING_SIGNS = (
     "No warning signs were found, and the picture fits a common, harmless cause; self-care is reasonable for now."
@@ -200,9 +199,8 @@ def _why_not_routine(kb: KnowledgeBase, facts: CaseFacts) -> str | None:
 
 
 def _listed(labels: Iterable[str]) -> str:
-    """The labels as "a, b or c"."""
-    items = list(labels)
-    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} or {items[-1]}"
+    """The labels as "a; b; c" (a label may hold its own commas: "a fever, or feeling hot and shivery")."""
+    return "; ".join(labels)
 
 
 def _harmless_cause_leads(kb: KnowledgeBase, facts: CaseFacts) -> bool:
