@@ -270,6 +270,10 @@ CASES: list[tuple[str, dict[str, bool | float], set[str]]] = [
     ("c/o sudden onset tearing interscapular/chest pain 40 min ago", {"tearing_chest_or_back_pain": True}, set()),
     ("Sudden tearing pain between my shoulder blades.", {"tearing_chest_or_back_pain": True}, set()),
     ("I tore a muscle in my back last week.", {}, {"tearing_chest_or_back_pain"}),
+    # a cancer dated to a past year is not active cancer; one in several places is
+    ("Lymph nodes were removed for cancer in 2019.", {"active_cancer": False}, set()),
+    ("She had breast cancer in 2015.", {"active_cancer": False}, set()),
+    ("Cancer in 3 places, on chemo now.", {"active_cancer": True}, set()),
     # a hard red cord along a vein is not a cramp
     ("The vein has turned into a hard red rope.", {}, {"sudden_muscle_tightening"}),
 ]
