@@ -133,14 +133,13 @@ def outside_evidence(ckb: CompiledKB, cs: CaseStates) -> tuple[tuple[str, float]
     )
 
 
-def outside_evidence_rows(
-    ckb: CompiledKB, finding_ids: tuple[str, ...], codes: npt.NDArray[np.integer[Any]], age: FloatArray
-) -> FloatArray:
-    """:func:`outside_evidence` for many rows, summed per row (``engine.row_posterior``'s ``outside``)."""
-    n = len(age)
-    # these rules never look at the differential (TriageRule forbids `probable`), so it is left empty
-    facts = RowFacts(finding_ids, codes, age, np.empty((n, 0)), np.empty((n, 0)), np.empty(n))
-    total = np.zeros(n)
+def outside_evidence_rows(ckb: CompiledKB, facts: RowFacts) -> FloatArray:
+    """:func:`outside_evidence` for many rows, summed per row (``engine.row_posterior``'s ``outside``).
+
+    ``facts`` may be :meth:`RowFacts.answers_only`: these rules never look at the differential
+    (``TriageRule`` forbids ``probable``).
+    """
+    total = np.zeros(len(facts.age))
     for rule in ckb.kb.triage_rules:
         if rule.points_outside is not None:
             total += np.where(rule_fires_rows(rule, facts, ckb), np.log(rule.points_outside.value), 0.0)
@@ -258,6 +257,21 @@ class RowFacts:
     probability: FloatArray  # (N, C) triage probabilities (engine.RowPosterior.triage_probability)
     share: FloatArray  # (N, C)
     other_share: FloatArray  # (N,)
+
+    @classmethod
+    def answers_only(
+        cls, finding_ids: tuple[str, ...], codes: npt.NDArray[np.integer[Any]], age: FloatArray
+    ) -> RowFacts:
+        """The answers before the differential is known (its arrays are empty until :meth:`with_differential`)."""
+        n = len(age)
+        return cls(finding_ids, codes, age, np.empty((n, 0)), np.empty((n, 0)), np.empty(n))
+
+    def with_differential(self, probability: FloatArray, share: FloatArray, other_share: FloatArray) -> RowFacts:
+        """The same answers with the differential; the column-major copy of the codes is kept, not made again."""
+        out = replace(self, probability=probability, share=share, other_share=other_share)
+        if "_columns" in self.__dict__:
+            out.__dict__["_columns"] = self.__dict__["_columns"]  # cached_property's own slot: same answers
+        return out
 
     @cached_property
     def _columns(self) -> tuple[dict[str, int], npt.NDArray[np.integer[Any]]]:
