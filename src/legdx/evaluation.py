@@ -332,7 +332,7 @@ def simulate_all(vignettes: list[Vignette], ckb: CompiledKB) -> dict[str, Any]:
     """Interview statistics over vignettes (the keys ``legdx eval --interview`` reports)."""
     screens: list[int] = []
     answers: list[int] = []
-    top1 = top3 = top1_all = top3_all = triage_exact = under = n_triage = 0
+    top1 = top3 = top1_all = top3_all = triage_exact = under = under_urgent = n_triage = 0
     for v in vignettes:
         truth = dict(v.case.findings)
         for u in read_text(v.case, ckb):
@@ -353,6 +353,7 @@ def simulate_all(vignettes: list[Vignette], ckb: CompiledKB) -> dict[str, Any]:
             n_triage += 1
             triage_exact += at_stop.triage.level is v.gold_triage
             under += at_stop.triage.level.rank < v.gold_triage.rank
+            under_urgent += at_stop.triage.level.rank < v.gold_triage.rank >= TriageLevel.URGENT.rank
     n = len(vignettes)
     return {
         "questions": _spread(screens),
@@ -363,4 +364,5 @@ def simulate_all(vignettes: list[Vignette], ckb: CompiledKB) -> dict[str, Any]:
         "top3_all_findings": round(top3_all / n, 4),
         "triage_exact_at_stop": round(triage_exact / n_triage, 4) if n_triage else 0.0,
         "under_triaged_at_stop": under,
+        "under_triaged_urgent_at_stop": under_urgent,
     }

@@ -57,6 +57,7 @@ its blank English pipeline and compiling the lexicon's patterns about 0.5 s).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -70,7 +71,7 @@ from legdx.kb.schema import AGE_FINDING, FEMALE_FINDING, Finding, FindingCategor
 if TYPE_CHECKING:  # pragma: no cover
     from legdx.intake.context import Target
     from legdx.intake.document import Doc
-    from legdx.intake.lexicon import Lexicon
+    from legdx.intake.lexicon import Entry, Lexicon
 
 __all__ = ["extract", "understand"]
 
@@ -142,6 +143,11 @@ def _uncertain_warning_signs(current: Mapping[str, bool | float], findings: Mapp
     other hedged finding is dropped, as ConText would.
     """
     return [fid for fid, value in current.items() if value is True and fid in findings and findings[fid].red_flag]
+
+
+def _meanings(e: Entry) -> set[str]:
+    """The ids an entry sets or stands for (what a blocker can name)."""
+    return set(e.current) | set(e.historical or {}) | set(e.family) | ({e.id} if e.id else set())
 
 
 def _covers(blocker: Target, t: Target) -> bool:
@@ -255,8 +261,16 @@ def _candidates(text: str, findings: Mapping[str, Finding]) -> list[_Candidate]:
         kept = []
         for t in targets:
             e = lex.entries[t.entry]
-            sets = set(e.current) | set(e.historical or {}) | set(e.family) | ({e.id} if e.id else set())
-            if any(b is not t and _covers(b, t) and sets & set(lex.entries[b.entry].blocks) for b in blockers):
+            sets = _meanings(e)
+            # of two blockers that block each other, the one that names the other wins
+            # ("numbness in both buttocks after walking" overrules "numbness in both buttocks")
+            if any(
+                b is not t
+                and _covers(b, t)
+                and sets & set(lex.entries[b.entry].blocks)
+                and not _meanings(lex.entries[b.entry]) & set(e.blocks)
+                for b in blockers
+            ):
                 continue
             kept.append(t)
         targets = kept
@@ -390,13 +404,33 @@ def _choose(cands: list[_Candidate], f: Finding) -> _Candidate | None:
     return best[0]
 
 
+# an exam question's answer list: "Which is the most likely diagnosis? (A) Femoral hernia (B) ..."
+_ANSWER_OPTIONS = re.compile(r"\?[\s\"')]*(?=\(?[Aa][).:]\s*\S)")
+_SECOND_OPTION = re.compile(r"(?:^|[\s(])[Bb][).:]\s*\S")
+
+
+def _answer_options_start(text: str) -> int:
+    """Where an exam vignette's answer options begin (len(text) if it has none).
+
+    The options are the diagnoses the reader chooses between, not facts about the person: "(D)
+    Saphena varix" is no varicose vein.
+    """
+    found = _ANSWER_OPTIONS.search(text)
+    if found is None or not _SECOND_OPTION.search(text, found.end() + 2):
+        return len(text)  # one "a)" after a question is a list item, not a set of options
+    return found.end()
+
+
 def extract(text: str, findings: Mapping[str, Finding]) -> list[UnderstoodFinding]:
     """Read ``text`` into findings known to ``findings`` (a KB's finding table), in text order.
 
     Does not validate ``text``; :func:`understand` does (:func:`legdx.case.text_problem`).
     """
     by_finding: dict[str, list[_Candidate]] = {}
+    options_at = _answer_options_start(text)
     for c in _candidates(text, findings):
+        if c.start >= options_at:
+            continue
         f = findings.get(c.finding)
         if f is None or f.replaced_by is not None:
             continue
