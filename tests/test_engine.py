@@ -163,3 +163,19 @@ def test_deterministic(ckb):
     first = assess(parse_case(case), ckb).model_dump()
     for _ in range(3):
         assert assess(parse_case(case), ckb).model_dump() == first
+
+
+def test_childhood_age_bands_separate_children_from_young_adults(ckb):
+    night_aches = {"bilateral": True, "worse_at_night": True, "calf_pain": True, "persistent_symptoms": True}
+    child = assess(parse_case({"age": 6, "sex": "female", "findings": night_aches}), ckb)
+    adult = assess(parse_case({"age": 30, "sex": "female", "findings": night_aches}), ckb)
+    share = {c.id: c.share for c in child.conditions}
+    assert child.conditions[0].id == "growing_pains"
+    assert {c.id: c.share for c in adult.conditions}["growing_pains"] < share["growing_pains"] / 20
+    # a teenager's knee pain is not wear-and-tear arthritis, and "something else" is not ruled out
+    knee = {"knee_pain": True, "bilateral": True, "pain_on_walking": True, "persistent_symptoms": True}
+    teen = assess(parse_case({"age": 16, "sex": "female", "findings": knee}), ckb)
+    old = assess(parse_case({"age": 68, "sex": "female", "findings": knee}), ckb)
+    assert old.conditions[0].id == "knee_osteoarthritis"
+    assert teen.conditions[0].id != "knee_osteoarthritis"
+    assert teen.something_else.share > old.something_else.share

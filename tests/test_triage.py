@@ -25,7 +25,7 @@ def cases(draw, kb):
     if sex == "male":
         for fid in [f.id for f in kb.findings.values() if f.sex == "female"]:
             findings.pop(fid, None)
-    return {"age": draw(st.integers(18, 95)), "sex": sex, "findings": findings}
+    return {"age": draw(st.integers(2, 95)), "sex": sex, "findings": findings}
 
 
 def red_flag_ids(kb):
@@ -185,3 +185,43 @@ def test_red_flags_only_raise_triage_on_many_random_cases(ckb):
         }
         unknown = assess(parse_case({**case, "findings": {k: v for k, v in findings.items() if k != flag}}), ckb)
         assert levels[True] >= max(levels[False], unknown.triage.level.rank), (flag, case)
+
+
+def test_spinal_narrowing_without_a_warning_sign_is_routine_and_weakness_raises_it(ckb):
+    stenosis = {
+        "pain_on_walking": True,
+        "relieved_by_bending_forward": True,
+        "no_pain_when_seated": True,
+        "bilateral": True,
+        "thigh_or_buttock_pain": True,
+        "low_back_pain": True,
+        "abi": 1.1,
+    }
+    calm = assess(parse_case({"age": 72, "sex": "male", "findings": stenosis}), ckb)
+    assert calm.conditions[0].id == "lumbar_spinal_stenosis"
+    assert calm.triage.level is TriageLevel.ROUTINE
+    weak = assess(parse_case({"age": 72, "sex": "male", "findings": {**stenosis, "leg_weakness": True}}), ckb)
+    assert weak.triage.level.rank > TriageLevel.ROUTINE.rank
+
+
+def test_a_torn_calf_muscle_is_not_taken_for_a_broken_bone_when_the_person_can_rise_on_tiptoe(ckb):
+    tennis_leg = {
+        "sudden_onset": True,
+        "recent_injury": True,
+        "pop_or_snap_at_onset": True,
+        "calf_pain": True,
+        "calf_tenderness": True,
+        "limp": True,
+        "bruising": True,
+        "thompson_test_positive": False,
+    }
+    can = assess(
+        parse_case({"age": 47, "sex": "male", "findings": {**tennis_leg, "cannot_stand_on_tiptoe": False}}), ckb
+    )
+    cannot = assess(
+        parse_case({"age": 47, "sex": "male", "findings": {**tennis_leg, "cannot_stand_on_tiptoe": True}}), ckb
+    )
+    fracture = {a.id: a.probability for a in (can.conditions)}["fracture"]
+    assert fracture < {c.id: c.probability for c in cannot.conditions}["fracture"]
+    assert fracture < ckb.kb.threshold("possible")
+    assert can.conditions[0].id == "calf_muscle_strain"

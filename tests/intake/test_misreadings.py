@@ -276,6 +276,31 @@ CASES: list[tuple[str, dict[str, bool | float], set[str]]] = [
     ("Cancer in 3 places, on chemo now.", {"active_cancer": True}, set()),
     # a hard red cord along a vein is not a cramp
     ("The vein has turned into a hard red rope.", {}, {"sudden_muscle_tightening"}),
+    # a normal finding after an unrelated denial is not denied: "no X and his bowels are normal"
+    (
+        "He has no nausea or vomiting and his bowels are opening normally.",
+        {"saddle_numbness_or_bladder_change": False},
+        set(),
+    ),
+    # numbness of the buttocks that walking brings on is neurogenic claudication, not saddle numbness
+    (
+        "Pain and numbness in both buttocks and thighs after walking 5 minutes.",
+        {"numbness_tingling": True},
+        {"saddle_numbness_or_bladder_change"},
+    ),
+    ("Numbness in both buttocks since yesterday.", {"saddle_numbness_or_bladder_change": True}, set()),
+    # an exam question's answer options are not facts about the person
+    (
+        "A 58-year-old man has a groin lump. Which is the most likely diagnosis? (A) Femoral hernia (B) Inguinal "
+        "hernia (C) Saphena varix",
+        {"age_years": 58},
+        {"varicose_veins"},
+    ),
+    ("Is it a clot? a) my calf is swollen", {"unilateral_leg_swelling": True}, set()),
+    ("Sore to go on tiptoe but able.", {"cannot_stand_on_tiptoe": False}, set()),
+    ("Every month the first 1-2 days of my period my thighs ache.", {"cyclical_with_menstruation": True}, set()),
+    ("Probe-to-bone +ve, XR cortical erosion.", {"wound_probes_to_bone": True}, set()),
+    ("I had my knee replaced 10 days ago.", {"recent_immobilization_or_surgery": True}, set()),
 ]
 
 
