@@ -124,7 +124,7 @@ SWEEP_RESERVE = 2  # ... and they come when this few answers are left, at the la
 REACH_MISSING = 1  # after a same-day sign, an emergency rule this many answers from firing is still asked about
 MAX_RESULTS = 3  # measured values asked for in the one results group
 RESULTS_BEFORE_END = 2  # the results group comes this many answers before the budget runs out, at the latest
-RESULTS_FOLLOW_UP = 1  # answers kept after the results group for the warning sign a value in its band calls for
+RESULTS_FOLLOW_UP = 1  # answers past the budget for the warning sign a value from the results group calls for
 
 QuestionKind = Literal["demographics", "screen", "items", "numbers", "yes_no", "number"]
 Mode = Literal["person", "clinician"]
@@ -637,6 +637,26 @@ def _plan(state: InterviewState, ckb: CompiledKB) -> tuple[Question | None, str 
         q = Question(number=n, answers_so_far=used, **kw)
         return q.model_copy(update={"answers_left_at_most": max(answers_asked(q), left)})
 
+    def single(chosen: str, gains: dict[str, Any]) -> Question:
+        """One yes / no question, or one number, with why it is asked."""
+        per = gains[chosen]
+        top = [ckb.kb.conditions[ckb.condition_ids[i]].lay_name.lower() for i in np.argsort(-per)[:2] if per[i] > 0]
+        f = ckb.kb.findings[chosen]
+        why = f.why + (f" Here it helps tell apart {top[0]} and {top[1]}." if len(top) == 2 else "")
+        if f.kind is FindingKind.NUMERIC:
+            assert f.range is not None
+            return ask(
+                id=chosen,
+                kind="number",
+                text=f"{f.question} (If you have no result, choose 'I don't know'.)",
+                why=why,
+                finding=chosen,
+                unit=f.unit,
+                min=f.range.min,
+                max=f.range.max,
+            )
+        return ask(id=chosen, kind="yes_no", text=f.question, why=why, finding=chosen)
+
     now = _now(state, ckb)
     if now.level is TriageLevel.EMERGENCY:
         return None, "the answers already call for emergency care"
@@ -682,6 +702,11 @@ def _plan(state: InterviewState, ckb: CompiledKB) -> tuple[Question | None, str 
     if left <= 0:
         if more and unsure:
             return more_signs(), None  # never end a poorly fitting interview without the other emergency signs
+        if TEST_RESULTS in state.asked and left > -RESULTS_FOLLOW_UP:
+            # a value the results group brought into a warning band may call for its warning sign, past the budget
+            follow = _completing(state, ckb, now, set(_singles(state, ckb)))
+            if follow:
+                return single(follow[0], _gains(follow[:1], ckb, now.post)), None
         return None, "the question budget is spent"
     allowed = set(_singles(state, ckb))
     completing = _completing(state, ckb, now, allowed)
@@ -706,7 +731,7 @@ def _plan(state: InterviewState, ckb: CompiledKB) -> tuple[Question | None, str 
     elif results and (stopping or left <= len(results) + RESULTS_BEFORE_END):
         # before stopping (or running out of answers): results the person may have that would settle a likely cause
         # keep an answer after the group: a value in a warning band makes its warning sign worth asking
-        items = [_numeric_item(ckb.kb.findings[f]) for f in results[: max(1, left - RESULTS_FOLLOW_UP)]]
+        items = [_numeric_item(ckb.kb.findings[f]) for f in results[: max(1, left)]]
         return ask(
             id=TEST_RESULTS,
             kind="numbers",
@@ -732,23 +757,7 @@ def _plan(state: InterviewState, ckb: CompiledKB) -> tuple[Question | None, str 
         return None, "the leading cause is settled and further questions would add little"
     else:
         chosen = _best_single(state, ckb, now, gains)
-    per = gains[chosen]
-    top = [ckb.kb.conditions[ckb.condition_ids[i]].lay_name.lower() for i in np.argsort(-per)[:2] if per[i] > 0]
-    f = ckb.kb.findings[chosen]
-    why = f.why + (f" Here it helps tell apart {top[0]} and {top[1]}." if len(top) == 2 else "")
-    if f.kind is FindingKind.NUMERIC:
-        assert f.range is not None
-        return ask(
-            id=chosen,
-            kind="number",
-            text=f"{f.question} (If you have no result, choose 'I don't know'.)",
-            why=why,
-            finding=chosen,
-            unit=f.unit,
-            min=f.range.min,
-            max=f.range.max,
-        ), None
-    return ask(id=chosen, kind="yes_no", text=f.question, why=why, finding=chosen), None
+    return single(chosen, gains), None
 
 
 def _numeric_item(f: Finding) -> Item:
