@@ -47,4 +47,8 @@ def test_damping_is_what_the_peer_cannot_hold():
         VariableElimination(build_network(undamped(damped))), chunk.finding_ids, chunk.codes, chunk.male
     )
     post = row_posterior(damped, chunk.finding_ids, chunk.codes, chunk.male)
-    assert np.abs(np.column_stack([post.share, post.other_share]) - reference).max() > 1e-3
+    ours = np.column_stack([post.share, post.other_share])
+    # compared as log shares: crowded synthetic rows put nearly all of the share on "something else",
+    # so the shares themselves differ only in their tiny remainders
+    both = (ours > 1e-12) & (reference > 1e-12)
+    assert np.median(np.abs(np.log(ours[both]) - np.log(reference[both]))) > 0.1

@@ -301,6 +301,21 @@ CASES: list[tuple[str, dict[str, bool | float], set[str]]] = [
     ("Every month the first 1-2 days of my period my thighs ache.", {"cyclical_with_menstruation": True}, set()),
     ("Probe-to-bone +ve, XR cortical erosion.", {"wound_probes_to_bone": True}, set()),
     ("I had my knee replaced 10 days ago.", {"recent_immobilization_or_surgery": True}, set()),
+    # warning signs told in everyday words and clinic shorthand
+    ("Pain ++, 10/10, out of keeping with appearance.", {"pain_out_of_proportion": True}, set()),
+    ("My whole lower leg on that side looks puffier than the right.", {"unilateral_leg_swelling": True}, set()),
+    ("R knee hot, large effusion.", {"hot_swollen_joint": True}, set()),
+    ("R knee mod effusion mildly warm.", {"hot_swollen_joint": True}, set()),
+    ("Hes hot to touch, thermometer said 101.8.", {"fever": True}, {"calf_redness_warmth"}),
+    ("I feel hot and shivery.", {"fever": True}, {"burning_pain"}),
+    (
+        "I cannot put the foot on ground, I try walk 2 or 3 steps and it is too painful.",
+        {"unable_to_bear_weight": True},
+        set(),
+    ),
+    ("She wont walk on them.", {"unable_to_bear_weight": True}, set()),
+    ("It wakes her up at night and paracetamol doesn't touch it.", {"constant_night_pain": True}, set()),
+    ("Cant go on tiptoes, but can walk.", {"cannot_stand_on_tiptoe": True}, set()),
 ]
 
 
