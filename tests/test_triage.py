@@ -225,3 +225,58 @@ def test_a_torn_calf_muscle_is_not_taken_for_a_broken_bone_when_the_person_can_r
     assert fracture < {c.id: c.probability for c in cannot.conditions}["fracture"]
     assert fracture < ckb.kb.threshold("possible")
     assert can.conditions[0].id == "calf_muscle_strain"
+
+
+def _level(ckb, age, sex, findings):
+    return assess(parse_case({"age": age, "sex": sex, "findings": findings}), ckb).triage.level
+
+
+def test_testicular_pain_and_a_young_males_sudden_groin_pain_with_vomiting_are_emergencies(ckb):
+    assert _level(ckb, 15, "male", {"testicular_pain": True, "sudden_onset": True}) is TriageLevel.EMERGENCY
+    assert _level(ckb, 40, "male", {"testicular_pain": True}) is TriageLevel.URGENT
+    groin = {"sudden_onset": True, "hip_or_groin_pain": True, "nausea_or_headache": True}
+    assert _level(ckb, 14, "male", groin) is TriageLevel.EMERGENCY
+    assert _level(ckb, 14, "female", groin).rank < TriageLevel.EMERGENCY.rank
+    assert _level(ckb, 60, "male", groin).rank < TriageLevel.EMERGENCY.rank
+
+
+def test_sickle_cell_disease_with_leg_pain_is_seen_today(ckb):
+    assert _level(ckb, 22, "female", {"sickle_cell_disease": True, "bilateral": True}) is TriageLevel.URGENT
+    assert _level(ckb, 22, "female", {"sickle_cell_disease": True, "fever": True}) is TriageLevel.EMERGENCY
+
+
+def test_a_rolled_ankle_is_not_sent_for_a_clot_scan_but_a_swollen_leg_is(ckb):
+    swollen = {"unilateral_leg_swelling": True, "recent_injury": True}
+    assert _level(ckb, 30, "male", swollen) is TriageLevel.URGENT
+    sprain = assess(parse_case({"age": 30, "sex": "male", "findings": {**swollen, "ankle_twisting_injury": True}}), ckb)
+    assert "One leg that has newly swollen needs checking today for a clot." not in sprain.triage.reasons
+    assert sprain.something_else.share >= ckb.kb.threshold("unexplained")  # sprains are not modelled
+
+
+def test_loading_advice_waits_when_the_cause_may_be_something_else(ckb):
+    from legdx.triage import LOADING_TAGS, WAIT_FOR_CAUSE
+
+    # an older man's tender Achilles tendons on an antibiotic: nothing modelled fits well
+    case = {
+        "age": 71,
+        "sex": "male",
+        "findings": {
+            "achilles_pain": True,
+            "foot_pain": True,
+            "bilateral": True,
+            "pain_on_walking": True,
+            "persistent_symptoms": False,
+            "taking_immunosuppressant": True,
+            "pop_or_snap_at_onset": False,
+            "thompson_test_positive": False,
+        },
+    }
+    a = assess(parse_case(case), ckb)
+    assert a.something_else.share >= ckb.kb.threshold("unexplained")
+    assert not {t for x in a.advice for t in x.tags} & LOADING_TAGS
+    assert any(w.why == WAIT_FOR_CAUSE for w in a.withheld_advice)
+    # a clear common cause keeps its exercise advice
+    knee = {"knee_pain": True, "bilateral": True, "pain_on_walking": True, "persistent_symptoms": True, "obesity": True}
+    clear = assess(parse_case({"age": 68, "sex": "female", "findings": knee}), ckb)
+    assert clear.something_else.share < ckb.kb.threshold("unexplained")
+    assert {t for x in clear.advice for t in x.tags} & LOADING_TAGS

@@ -48,6 +48,14 @@ __all__ = [
 ]
 
 MAX_ADVICE = 5  # items given to the person, best first
+# Loading a leg that hurts for a reason nobody has found can harm it (a torn tendon, a stress
+# fracture, a clot): when the cause may lie outside the knowledge base, exercise, stretching and
+# heat wait for a clinician's examination.
+LOADING_TAGS = frozenset({AdviceTag.EXERCISE, AdviceTag.STRETCHING, AdviceTag.HEAT})
+WAIT_FOR_CAUSE = (
+    "Your answers do not fit a common cause well, so exercise, stretching and heat should wait until a"
+    " clinician has examined the leg and found the cause."
+)
 DOES_NOT_FIT = (
     "The answers do not fit a common, harmless cause well enough to be sure what this is, "
     "so a clinician should take a look."
@@ -62,6 +70,7 @@ SIGN_NOT_KNOWN = (
 NO_WARNING_SIGNS = (
     "No warning signs were found, and the picture fits a common, harmless cause; self-care is reasonable for now."
 )
+SAFETY_NET = "expert:safety-net"  # the source of the safety net's own rules (sources.yaml)
 CHECK_FIRST = "Check with a pharmacist or clinician before trying this: "  # followed by what we do not know
 
 
@@ -409,7 +418,13 @@ def _ask_first_reason(kb: KnowledgeBase, item: AdviceItem, facts: CaseFacts) -> 
 
 
 def choose_advice(
-    kb: KnowledgeBase, facts: CaseFacts, level: TriageLevel, leading: list[str], also_likely: Sequence[str] = ()
+    kb: KnowledgeBase,
+    facts: CaseFacts,
+    level: TriageLevel,
+    leading: list[str],
+    also_likely: Sequence[str] = (),
+    *,
+    cause_unclear: bool = False,
 ) -> tuple[list[AdviceOut], list[WithheldAdvice]]:
     """Pick advice for the triage level and the leading causes (most likely first), safely.
 
@@ -418,7 +433,8 @@ def choose_advice(
     Items that could harm this person, or whose safety depends on a fact not yet asked, are
     returned in the second list with the reason. ``also_likely``: conditions likely to be present
     that do not lead; their advice is never given, but what would be unsafe in it is listed too
-    (compression with arterial disease beside a venous cause).
+    (compression with arterial disease beside a venous cause). ``cause_unclear``: the cause may lie
+    outside the knowledge base, so the leading causes' loading advice (:data:`LOADING_TAGS`) waits.
     """
     candidates: dict[str, int] = {}  # advice id -> position of the cause that calls for it
     for a in kb.advice.values():
@@ -444,6 +460,9 @@ def choose_advice(
             withheld.append(WithheldAdvice(id=item.id, tags=list(item.tags), why=unsafe.why, source=unsafe.source))
             continue
         if aid in warn_only or not _allowed_at(item, level):
+            continue
+        if cause_unclear and candidates[aid] >= 0 and LOADING_TAGS & set(item.tags):
+            withheld.append(WithheldAdvice(id=item.id, tags=list(item.tags), why=WAIT_FOR_CAUSE, source=SAFETY_NET))
             continue
         wait = _ask_first_reason(kb, item, facts)
         if wait is not None:

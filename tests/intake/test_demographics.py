@@ -23,6 +23,14 @@ from legdx.intake import read_age_sex
         ("Sex: M. Age: 40.", 40, "male"),
         ("Mum (79) slipped on the kitchen floor and she can't stand.", 79, "female"),  # a carer, no "my"
         ("Dad, 82, gets cramps in his calves every night.", 82, "male"),
+        # a parent who speaks of what they did or feel is still writing about the child
+        ("My daughter is 12 and limps. I've been giving her calpol.", 12, "female"),
+        ("My son is 14 and his knee hurts at night. I'm worried it's serious.", 14, "male"),
+        ("My dad is 82 and his leg is swollen. I am not sure what to do.", 82, "male"),
+        ("My son is 14 and his knee hurts. I have tried calpol.", 14, "male"),
+        # ... but a writer who describes their own legs is the patient
+        ("My mum had clots. I'm 45 and my calf is swollen.", 45, None),
+        ("My husband snores, but I've had cramps in my legs for weeks.", None, None),
     ],
 )
 def test_age_and_sex(text, age, sex):

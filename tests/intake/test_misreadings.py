@@ -316,6 +316,29 @@ CASES: list[tuple[str, dict[str, bool | float], set[str]]] = [
     ("She wont walk on them.", {"unable_to_bear_weight": True}, set()),
     ("It wakes her up at night and paracetamol doesn't touch it.", {"constant_night_pain": True}, set()),
     ("Cant go on tiptoes, but can walk.", {"cannot_stand_on_tiptoe": True}, set()),
+    (
+        "Felt like somebody kick me hard at back of my left heel, I turn around but nobody there.",
+        {"pop_or_snap_at_onset": True, "achilles_pain": True},
+        set(),
+    ),
+    ("Now I can walk but with flat foot.", {}, {"flat_feet"}),
+    (
+        "A sudden sharp pain in the back of his left mid-calf, as if hit by a ball.",
+        {"pop_or_snap_at_onset": True},
+        {"low_back_pain"},
+    ),
+    ("He wakes at 4 am with excruciating pain in his big toe.", {"sudden_onset": True}, set()),
+    ("He has stopped walking on the leg since yesterday.", {"unable_to_bear_weight": True}, set()),
+    ("He thinks it might be in his privates too.", {}, set()),
+    ("Pain in his right groin and testicle since this morning.", {"testicular_pain": True}, set()),
+    (
+        "Inversion injury R ankle, able to weight bear 4 steps, Ottawa -ve.",
+        {"ankle_twisting_injury": True, "unable_to_bear_weight": False, "point_bone_tenderness": False},
+        set(),
+    ),
+    ("My foot turn inside on the stairs and I fall.", {"ankle_twisting_injury": True}, set()),
+    ("Fluctuant, hot, red swelling over the patella.", {"swelling_over_kneecap": True}, set()),
+    ("On amlodipine 10 mg for blood pressure.", {"taking_calcium_channel_blocker": True}, set()),
 ]
 
 

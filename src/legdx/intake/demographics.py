@@ -114,8 +114,12 @@ PRONOUNS: dict[Sex, re.Pattern[str]] = {
 # the writer describing their own body or symptoms: then a relative named first is not the patient
 # ("I need ..." is not among them: a parent writes "do I need to take him in?")
 SELF = re.compile(
-    r"(?i)\bI(?:'m|’m|\s+am|\s+have|'ve|’ve|\s+get|\s+got|\s+feel|\s+had|\s+kick|\s+wake|\s+suffer|\s+keep|"
-    r"\s+can't|\s+cannot|\s+can\s+not|\s+walk)\b|\bmy\s+(?:legs?|calf|calves|feet|foot|thighs?|toes?|knees?|back|ankles?)\b"
+    r"(?i)\bI(?:'m|’m|\s+am)\s+(?:now\s+|only\s+|just\s+|a\s+)?(?:\d|in\s+(?:pain|agony)|limping|pregnant|diabetic)"
+    r"|\bI(?:\s+have|'ve|’ve|\s+had|\s+get|\s+got|\s+keep|\s+suffer|\s+feel)(?:\s+[\w'’]+){0,3}?\s+"
+    r"(?:pains?|aches?|aching|cramps?|cramping|swelling|swollen|numb\w*|tingl\w*|sore|burning|legs?|calf|calves|feet|"
+    r"foot|thighs?|knees?|hips?|ankles?|toes?|heels?)\b"
+    r"|\bI(?:\s+kick|\s+wake|\s+can't\s+walk|\s+cannot\s+walk|\s+can\s+not\s+walk|\s+walk)\b"
+    r"|\bmy\s+(?:legs?|calf|calves|feet|foot|thighs?|toes?|knees?|back|ankles?)\b"
 )
 FEMALE_CONTEXT = re.compile(
     r"(?i)\b(pregnant|pregnancy|weeks?\s+gestation|my\s+periods?|her\s+periods?|menstruat\w*|menopaus\w*|"
