@@ -339,6 +339,15 @@ CASES: list[tuple[str, dict[str, bool | float], set[str]]] = [
     ("My foot turn inside on the stairs and I fall.", {"ankle_twisting_injury": True}, set()),
     ("Fluctuant, hot, red swelling over the patella.", {"swelling_over_kneecap": True}, set()),
     ("On amlodipine 10 mg for blood pressure.", {"taking_calcium_channel_blocker": True}, set()),
+    (
+        "I wake up with my calf muscle in a rock hard knot, toes pointing down.",
+        {"sudden_muscle_tightening": True},
+        {"tense_swollen_compartment", "hard_lump"},
+    ),
+    ("My left calf has been aching, like a tight pulled muscle.", {"calf_pain": True}, {"tense_swollen_compartment"}),
+    ("Urine is dark yellow and small amount.", {}, {"dark_urine"}),
+    ("Urine dark like cola and my legs ache.", {"dark_urine": True}, set()),
+    ("R knee pain. Occasional swelling after gardening.", {}, {"unilateral_leg_swelling"}),
 ]
 
 
