@@ -280,3 +280,11 @@ def test_loading_advice_waits_when_the_cause_may_be_something_else(ckb):
     clear = assess(parse_case({"age": 68, "sex": "female", "findings": knee}), ckb)
     assert clear.something_else.share < ckb.kb.threshold("unexplained")
     assert {t for x in clear.advice for t in x.tags} & LOADING_TAGS
+
+
+def test_a_child_with_bruising_and_fever_and_an_old_person_drying_out_are_seen_today(ckb):
+    assert _level(ckb, 4, "female", {"bruising": True, "fever": True, "bilateral": True}) is TriageLevel.URGENT
+    assert _level(ckb, 30, "female", {"bruising": True, "fever": True}).rank < TriageLevel.URGENT.rank
+    dry = {"fluid_loss": True, "thirst_or_dizziness_on_standing": True, "bilateral": True}
+    assert _level(ckb, 88, "female", dry) is TriageLevel.URGENT
+    assert _level(ckb, 50, "female", {**dry, "taking_diuretic": True}) is TriageLevel.URGENT

@@ -348,6 +348,35 @@ CASES: list[tuple[str, dict[str, bool | float], set[str]]] = [
     ("Urine is dark yellow and small amount.", {}, {"dark_urine"}),
     ("Urine dark like cola and my legs ache.", {"dark_urine": True}, set()),
     ("R knee pain. Occasional swelling after gardening.", {}, {"unilateral_leg_swelling"}),
+    (
+        "This morning she fall in the bathroom, slip on floor. Now she cannot stand.",
+        {"recent_injury": True, "unable_to_bear_weight": True},
+        set(),
+    ),
+    ("She say no hit the head.", {}, {"recent_injury"}),
+    ("Unable to stand on tiptoe.", {"cannot_stand_on_tiptoe": True}, {"unable_to_bear_weight"}),
+    ("Since yesterday, refusal to bear weight.", {"unable_to_bear_weight": True}, set()),
+    ("Planted and twisted my left knee going for a rebound.", {"knee_twisting_injury": True}, set()),
+    (
+        "Since maybe one year my right leg is getting bigger and bigger.",
+        {"unilateral_leg_swelling": True, "longstanding_swelling": True},
+        set(),
+    ),
+    ("This morning my pee came out dark brown like Coke.", {"dark_urine": True}, {"saddle_numbness_or_bladder_change"}),
+    (
+        "Since yesterday my bum and 'down there' feels numb.",
+        {"saddle_numbness_or_bladder_change": True},
+        {"numbness_tingling"},
+    ),
+    ("I couldnt tell if I needed a wee this morning.", {"saddle_numbness_or_bladder_change": True}, set()),
+    (
+        "Last night I wake up 3 o clock with terrible pain, the joint is red, hot, swollen.",
+        {"sudden_onset": True, "hot_swollen_joint": True},
+        set(),
+    ),
+    ("Pain in his lower back, like something tearing inside.", {"tearing_chest_or_back_pain": True}, set()),
+    ("Hes floppy and off his food.", {"confusion": True}, set()),
+    ("I am carer for lady 89 years.", {"age_years": 89}, {"high_stress"}),
 ]
 
 

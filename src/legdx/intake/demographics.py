@@ -68,6 +68,8 @@ AGE_PATTERNS: list[tuple[re.Pattern[str], int | None, int | None]] = [
     # "walked 50 m" and "101f" are a distance and a temperature
     (re.compile(r"(?m)^\W{0,3}(\d{1,3})\s?([mf])\b(?=\s*[,.;:\-–(]|\s+(?:with|c/o|presents|pmh|smoker|ex-smoker)\b)"), 1, 2),
     (re.compile(r"(?i)\b(woman|man|female|male|lady|gentleman|girl|boy)\s*(?:,|of|aged)\s*(?:aged\s+)?(\d{1,3})\b(?![\s-]*(?:%|kg|mg|cm|weeks|months|days|hours|minutes|years? ago))"), 2, 1),
+    # "carer for lady 89 years", "a man 72 years old"
+    (re.compile(r"(?i)\b(woman|man|female|male|lady|gentleman|girl|boy)\s+(\d{1,3})\s*(?:years?|yrs?|yo|y/o)\b"), 2, 1),
     (re.compile(r"\b(\d{1,3})\s*(?:yo|y/o|y\.o\.?|yrs?|y)\s*,?\s*([MF])\b(?![/.\w])"), 1, 2),
     (re.compile(r"(?<![\w/])([MF])\s*[,/]?\s*(\d{1,3})\b(?!\s*(?:%|mg|kg|cm|mm|m\b|/))"), 2, 1),
     (re.compile(r"(?i)\baged?\s*[:=]?\s*(\d{1,3})\b(?!\s*(?:%|mg|kg|weeks|months|days))"), 1, None),

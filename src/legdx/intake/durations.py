@@ -197,6 +197,10 @@ def persistence_spans(sentence: str) -> list[tuple[int, int, bool]]:
 
 # "gradual swelling L leg over 18/12": the swelling itself, named just before a long duration
 SWELLING_JUST_BEFORE = re.compile(r"(?i)\b(?:swell\w*|swollen|o?edema\w*|oedema\w*)\b[^.;,]{0,30}$")
+# a long duration that opens the sentence, then the swelling: "Since one year my right leg is getting bigger",
+# "For the past year my left leg has been swollen" (nothing newer in between: "... now swollen since yesterday")
+OPENS_SENTENCE = re.compile(r"(?i)^\W*(?:\w+\W+){0,2}?(?:since|for|over|in)\W+(?:\w+\W+){0,3}?$")
+SWELLING_AFTER = re.compile(r"(?i)^(?:(?!\b(?:now|today|yesterday|suddenly|this\s+week)\b)[^.;])*?\b(?:swell\w*|swollen|o?edema\w*|oedema\w*|bigger|puffy|puffier)\b")
 
 
 def longstanding_swelling_spans(sentence: str) -> list[tuple[int, int]]:
@@ -208,9 +212,17 @@ def longstanding_swelling_spans(sentence: str) -> list[tuple[int, int]]:
     [(28, 33)]
     >>> longstanding_swelling_spans("Calf pain for 6 months, now swollen since yesterday.")
     []
+    >>> longstanding_swelling_spans("Since one year my right leg is getting bigger.")
+    [(6, 14)]
+    >>> longstanding_swelling_spans("For 6 months my calf ached, now it is swollen.")
+    []
     """
     return [
         (a, b)
         for a, b, long in persistence_spans(sentence)
-        if long and SWELLING_JUST_BEFORE.search(sentence[max(0, a - 40) : a])
+        if long
+        and (
+            SWELLING_JUST_BEFORE.search(sentence[max(0, a - 40) : a])
+            or (OPENS_SENTENCE.search(sentence[:a]) and SWELLING_AFTER.search(sentence[b:]))
+        )
     ]
