@@ -377,6 +377,16 @@ CASES: list[tuple[str, dict[str, bool | float], set[str]]] = [
     ("Pain in his lower back, like something tearing inside.", {"tearing_chest_or_back_pain": True}, set()),
     ("Hes floppy and off his food.", {"confusion": True}, set()),
     ("I am carer for lady 89 years.", {"age_years": 89}, {"high_stress"}),
+    # "tight" alone is a strained or clotted calf (or tight leggings), not a tense compartment
+    ("This morning the calf is tight and sore in the middle.", {"calf_pain": True}, {"tense_swollen_compartment"}),
+    ("My leggings are tight on that leg only.", {}, {"tense_swollen_compartment"}),
+    ("The calf is tense and hard.", {"tense_swollen_compartment": True}, set()),
+    # painkillers that fail are a warning sign only after an injury
+    ("Period pain down both thighs; paracetamol does nothing.", {}, {"severe_pain_after_injury"}),
+    ("Morphine isn't touching the pain after the fracture.", {"severe_pain_after_injury": True}, set()),
+    ("CT CAP (malignancy screen) and muscle biopsy.", {}, {"active_cancer"}),
+    ("Query statin myalgia.", {}, {"taking_statin"}),
+    ("It is excruciating.", {"severe_pain": True}, set()),
 ]
 
 

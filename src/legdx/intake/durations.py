@@ -200,7 +200,9 @@ SWELLING_JUST_BEFORE = re.compile(r"(?i)\b(?:swell\w*|swollen|o?edema\w*|oedema\
 # a long duration that opens the sentence, then the swelling: "Since one year my right leg is getting bigger",
 # "For the past year my left leg has been swollen" (nothing newer in between: "... now swollen since yesterday")
 OPENS_SENTENCE = re.compile(r"(?i)^\W*(?:\w+\W+){0,2}?(?:since|for|over|in)\W+(?:\w+\W+){0,3}?$")
-SWELLING_AFTER = re.compile(r"(?i)^(?:(?!\b(?:now|today|yesterday|suddenly|this\s+week)\b)[^.;])*?\b(?:swell\w*|swollen|o?edema\w*|oedema\w*|bigger|puffy|puffier)\b")
+SWELLING_AFTER = re.compile(
+    r"(?i)^(?:(?!\b(?:now|today|yesterday|suddenly|this\s+week)\b)[^.;])*?\b(?:swell\w*|swollen|o?edema\w*|oedema\w*|bigger|puffy|puffier)\b"
+)
 
 
 def longstanding_swelling_spans(sentence: str) -> list[tuple[int, int]]:
