@@ -86,7 +86,7 @@ def test_shares_are_explained_exactly(ckb):
         f.id for f in kb.findings.values() if f.kind.value == "binary" and f.category.value != "demographic"
     )
     rules_seen = 0
-    for _ in range(200):
+    for _ in range(400):
         a = assess(parse_case(_random_case(rng, kb, binary, []), kb), ckb)
         other = a.something_else
         rules_seen += bool(other.warning_signs)

@@ -288,3 +288,11 @@ def test_a_child_with_bruising_and_fever_and_an_old_person_drying_out_are_seen_t
     dry = {"fluid_loss": True, "thirst_or_dizziness_on_standing": True, "bilateral": True}
     assert _level(ckb, 88, "female", dry) is TriageLevel.URGENT
     assert _level(ckb, 50, "female", {**dry, "taking_diuretic": True}) is TriageLevel.URGENT
+
+
+def test_bleeding_and_tendon_warnings_from_medicines(ckb):
+    groin = {"taking_anticoagulant": True, "hip_or_groin_pain": True, "leg_weakness": True}
+    assert _level(ckb, 81, "female", groin) is TriageLevel.EMERGENCY
+    assert _level(ckb, 81, "female", {**groin, "taking_anticoagulant": False}).rank < TriageLevel.EMERGENCY.rank
+    tendon = {"taking_fluoroquinolone": True, "achilles_pain": True, "bilateral": True}
+    assert _level(ckb, 74, "female", tendon) is TriageLevel.URGENT

@@ -387,6 +387,7 @@ CASES: list[tuple[str, dict[str, bool | float], set[str]]] = [
     ("CT CAP (malignancy screen) and muscle biopsy.", {}, {"active_cancer"}),
     ("Query statin myalgia.", {}, {"taking_statin"}),
     ("It is excruciating.", {"severe_pain": True}, set()),
+    ("Started ciprofloxacin 500mg BD 8/7 ago.", {"taking_fluoroquinolone": True}, set()),
 ]
 
 
