@@ -388,6 +388,12 @@ CASES: list[tuple[str, dict[str, bool | float], set[str]]] = [
     ("Query statin myalgia.", {}, {"taking_statin"}),
     ("It is excruciating.", {"severe_pain": True}, set()),
     ("Started ciprofloxacin 500mg BD 8/7 ago.", {"taking_fluoroquinolone": True}, set()),
+    (
+        "Both my heels at the back very painful, the tendon is thick and hurt when I walk.",
+        {"achilles_pain": True},
+        {"low_back_pain"},
+    ),
+    ("Foggy head, never wake refreshed.", {}, {"confusion"}),
 ]
 
 

@@ -169,7 +169,9 @@ def _subject(text: str) -> tuple[tuple[int, int], Sex | None, tuple[int, int] | 
     a = SUBJECT_AGE.match(rest)
     age_span = (m.end(1) + a.start(1), m.end(1) + a.end(1)) if a else None
     age = int(a.group(1)) if a else None
-    before = re.search(r"(?i)\b(\d{1,3})[\s-]*(?:years?|yrs?|y)[\s-]*old\s+(?:[\w-]+\s+)?$", text[: m.start(1)])
+    before = re.search(
+        r"(?i)\b(\d{1,3})[\s-]*(?:(?:years?|yrs?|y)[\s-]*old|yo|y/o|y\.o\.?)\s+(?:[\w-]+\s+)?$", text[: m.start(1)]
+    )
     if age is None and before:  # "my 82-year-old dad"
         age, age_span = int(before.group(1)), before.span(1)
     # the rest of the text must go on about them ("... and she can't sit still", "He has a black toe")
