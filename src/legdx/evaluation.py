@@ -352,8 +352,9 @@ def simulate_all(vignettes: list[Vignette], ckb: CompiledKB) -> dict[str, Any]:
         if v.gold_triage is not None:
             n_triage += 1
             triage_exact += at_stop.triage.level is v.gold_triage
-            under += at_stop.triage.level.rank < v.gold_triage.rank
-            under_urgent += at_stop.triage.level.rank < v.gold_triage.rank >= TriageLevel.URGENT.rank
+            lower = at_stop.triage.level.rank < v.gold_triage.rank
+            under += lower
+            under_urgent += lower and v.gold_triage.rank >= TriageLevel.URGENT.rank
     n = len(vignettes)
     return {
         "questions": _spread(screens),

@@ -303,10 +303,7 @@ def assess(case: Case, ckb: CompiledKB | None = None) -> Assessment:
     # no cause that reaches LEADING_SHARE: nothing known fits, so no cause-specific advice either
     leading = [c for c in by_share[:3] if post.share[ckb.condition_index[c]] >= LEADING_SHARE]
     likely = [c for c in by_share if c not in leading and probability[c] >= kb.threshold("possible")]
-    unclear = facts.other_share >= kb.threshold("unexplained")
-    advice, withheld = choose_advice(
-        kb, replace(facts, probability=cautious), tri.level, leading, likely, cause_unclear=unclear
-    )
+    advice, withheld = choose_advice(kb, replace(facts, probability=cautious), tri.level, leading, likely)
 
     # tests chosen to settle between causes that explain so little would mislead: the clinician examines first
     tests = _next_tests(ckb, post, cs, probability) if leading else []

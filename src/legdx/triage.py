@@ -423,8 +423,6 @@ def choose_advice(
     level: TriageLevel,
     leading: list[str],
     also_likely: Sequence[str] = (),
-    *,
-    cause_unclear: bool = False,
 ) -> tuple[list[AdviceOut], list[WithheldAdvice]]:
     """Pick advice for the triage level and the leading causes (most likely first), safely.
 
@@ -433,9 +431,11 @@ def choose_advice(
     Items that could harm this person, or whose safety depends on a fact not yet asked, are
     returned in the second list with the reason. ``also_likely``: conditions likely to be present
     that do not lead; their advice is never given, but what would be unsafe in it is listed too
-    (compression with arterial disease beside a venous cause). ``cause_unclear``: the cause may lie
-    outside the knowledge base, so the leading causes' loading advice (:data:`LOADING_TAGS`) waits.
+    (compression with arterial disease beside a venous cause). When the cause may lie outside the
+    knowledge base (the safety net's "unexplained" share), the leading causes' loading advice
+    (:data:`LOADING_TAGS`) waits.
     """
+    cause_unclear = facts.other_share >= kb.threshold("unexplained")
     candidates: dict[str, int] = {}  # advice id -> position of the cause that calls for it
     for a in kb.advice.values():
         if level in a.for_triage:

@@ -258,6 +258,8 @@ def _candidates(text: str, findings: Mapping[str, Finding]) -> list[_Candidate]:
 
     blockers = [t for t in targets if lex.entries[t.entry].blocks]
     if blockers:
+        # each blocker with what it blocks and what it means, worked out once per text
+        blocking = [(b, set(lex.entries[b.entry].blocks), _meanings(lex.entries[b.entry])) for b in blockers]
         kept = []
         for t in targets:
             e = lex.entries[t.entry]
@@ -265,11 +267,8 @@ def _candidates(text: str, findings: Mapping[str, Finding]) -> list[_Candidate]:
             # of two blockers that block each other, the one that names the other wins
             # ("numbness in both buttocks after walking" overrules "numbness in both buttocks")
             if any(
-                b is not t
-                and _covers(b, t)
-                and sets & set(lex.entries[b.entry].blocks)
-                and not _meanings(lex.entries[b.entry]) & set(e.blocks)
-                for b in blockers
+                b is not t and _covers(b, t) and sets & blocks and not means & set(e.blocks)
+                for b, blocks, means in blocking
             ):
                 continue
             kept.append(t)
