@@ -394,6 +394,20 @@ CASES: list[tuple[str, dict[str, bool | float], set[str]]] = [
         {"low_back_pain"},
     ),
     ("Foggy head, never wake refreshed.", {}, {"confusion"}),
+    # a limit on walking or standing is not an inability to bear weight
+    ("I can't walk far before the calf hurts.", {"pain_on_walking": True}, {"unable_to_bear_weight"}),
+    ("Cannot walk more than 100 yards.", {"pain_on_walking": True}, {"unable_to_bear_weight"}),
+    ("I cannot walk for long without pain.", {"pain_on_walking": True}, {"unable_to_bear_weight"}),
+    ("She can't stand still in the evenings.", {"urge_to_move": True}, {"unable_to_bear_weight", "worse_with_standing"}),
+    ("I can't stand for long at work.", {"worse_with_standing": True}, {"unable_to_bear_weight"}),
+    ("He can't walk on it since the fall.", {"unable_to_bear_weight": True}, set()),
+    # multi-word alternatives in a pattern (once read as a word followed by another slot)
+    ("Walking is fine, it doesn't hurt.", {"pain_on_walking": False}, set()),
+    ("The pain doesn't radiate.", {"shooting_pain_below_knee": False}, set()),
+    ("Aching thighs and shoulders every morning.", {"symmetric_muscle_aches": True}, set()),
+    ("She cannot feel the tuning fork at the toes.", {"reduced_vibration_sense": True}, set()),
+    ("Single heel raise normal.", {"cannot_stand_on_tiptoe": False}, set()),
+    ("CK raised.", {"ck_u_l": 1000.0}, set()),
 ]
 
 
