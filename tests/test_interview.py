@@ -20,10 +20,13 @@ from legdx.interview import (
     MAX_ANSWERS,
     MORE_WARNING_SIGNS,
     RED_FLAG_SCREEN,
+    SAME_DAY_SIGNS,
     InterviewState,
+    _other_emergency_signs,
     answer,
     answers_asked,
     next_question,
+    stop_reason,
 )
 
 
@@ -144,6 +147,30 @@ def test_a_person_the_questions_do_not_fit_is_asked_the_other_emergency_signs_be
     yes = answer(before_final, MORE_WARNING_SIGNS, {"breathless_or_chest_pain": True}, ckb)
     assert next_question(yes, ckb) is None
     assert assess(yes.to_case(), ckb).triage.level.value == "emergency"
+
+
+def test_a_person_the_questions_do_not_fit_is_asked_the_same_day_signs_too(ckb):
+    # a 63-year-old man who answers "don't know" to every question (a diabetic foot ulcer, say)
+    state, asked = _play_to_end(ckb, _start(ckb, 63, "male"), lambda q: None if q.kind in ("yes_no", "number") else {})
+    ids = [q.id for q in asked]
+    assert ids[-2:] == [MORE_WARNING_SIGNS, SAME_DAY_SIGNS], ids
+    items = [i.finding for i in asked[-1].items]
+    assert "foot_ulcer_or_gangrene" in items and all(ckb.kb.findings[f].red_flag for f in items)
+    assert not set(items) & set(_other_emergency_signs(ckb))  # the emergency ones came on the screen before
+    yes = answer(state.previous, SAME_DAY_SIGNS, {"foot_ulcer_or_gangrene": True}, ckb)
+    assert assess(yes.to_case(), ckb).triage.level.value == "urgent"
+
+
+def test_a_picture_outside_the_modelled_causes_ends_early_after_the_warning_signs(ckb):
+    # a rolled ankle (told in the description): sprains are not modelled, so the features of the
+    # modelled causes are not worth asking once the warning signs are checked
+    sprain = {"ankle_twisting_injury": True, "recent_injury": True, "ankle_swelling": True, "bruising": True}
+    base = InterviewState(age=30, sex="male", answers=tuple(sprain.items()), confirmed=tuple(sprain))
+    state, asked = _play_to_end(ckb, base, _none_of_these_then_dont_know)
+    ids = [q.id for q in asked]
+    assert MORE_WARNING_SIGNS in ids and SAME_DAY_SIGNS in ids
+    assert sum(answers_asked(q) for q in asked) <= MAX_ANSWERS - 6, ids  # 24 before it stopped early
+    assert stop_reason(state, ckb) == "the answers point to a cause outside what these questions cover"
 
 
 def test_a_child_is_first_asked_a_childs_warning_signs(ckb):

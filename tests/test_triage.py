@@ -296,3 +296,28 @@ def test_bleeding_and_tendon_warnings_from_medicines(ckb):
     assert _level(ckb, 81, "female", {**groin, "taking_anticoagulant": False}).rank < TriageLevel.EMERGENCY.rank
     tendon = {"taking_fluoroquinolone": True, "achilles_pain": True, "bilateral": True}
     assert _level(ckb, 74, "female", tendon) is TriageLevel.URGENT
+
+
+def test_restlessness_on_a_dopamine_blocker_is_reviewed_within_days(ckb):
+    restless = {"urge_to_move": True, "worse_at_rest": True, "bilateral": True}
+    assert _level(ckb, 34, "male", restless) is TriageLevel.ROUTINE  # restless legs
+    on_drug = assess(
+        parse_case({"age": 34, "sex": "male", "findings": {**restless, "taking_antipsychotic": True}}), ckb
+    )
+    assert on_drug.triage.level is TriageLevel.SOON
+    assert on_drug.something_else.share >= ckb.kb.threshold("unexplained")  # akathisia is not modelled
+
+
+def test_a_cause_explained_far_better_by_another_does_not_raise_the_level_by_itself(ckb):
+    # a 71-year-old's knee pain on walking: wear-and-tear leads; narrowed arteries stay possible but
+    # hold a small share, so their "within days" urgency does not apply
+    knee = {"knee_pain": True, "pain_on_walking": True, "morning_stiffness_brief": True, "persistent_symptoms": True}
+    a = assess(parse_case({"age": 71, "sex": "female", "findings": {**knee, "chronic_kidney_disease": True}}), ckb)
+    pad = next(c for c in a.conditions if c.id == "peripheral_artery_disease")
+    assert pad.probability >= ckb.kb.threshold("possible") and pad.share < ckb.kb.threshold("possible_share")
+    assert a.triage.level is TriageLevel.ROUTINE
+    # calf pain on walking that eases standing still: arteries take a real share and are checked within days
+    calf = {"calf_pain": True, "pain_on_walking": True, "relieved_by_rest": True, "smoker": True}
+    b = assess(parse_case({"age": 71, "sex": "male", "findings": calf}), ckb)
+    assert b.conditions[0].id == "peripheral_artery_disease"
+    assert b.triage.level is TriageLevel.SOON

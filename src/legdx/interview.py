@@ -66,6 +66,7 @@ __all__ = [
     "MEDICINE_SAFETY",
     "MORE_WARNING_SIGNS",
     "RED_FLAG_SCREEN",
+    "SAME_DAY_SIGNS",
     "TEST_RESULTS",
     "InterviewState",
     "Item",
@@ -82,6 +83,7 @@ __all__ = [
 DEMOGRAPHICS = "demographics"
 RED_FLAG_SCREEN = "red_flag_screen"  # the first warning-sign screen
 MORE_WARNING_SIGNS = "more_warning_signs"  # the other emergency signs, as one screen (_more_warning_signs)
+SAME_DAY_SIGNS = "same_day_signs"  # the same-day warning signs, as one screen, when the questions do not fit
 FIRST_SCREEN = "first_screen"  # the question group whose findings make up that screen
 MEDICINE_SAFETY = "medicine_safety"  # the group that makes medicine advice safe
 TEST_RESULTS = "test_results"  # the group of measured values, for a person who has results
@@ -90,6 +92,7 @@ DONT_KNOW_SHARE = 0.5  # when at least this share of the answers were "don't kno
 FINAL_LEADER_SHARE = 0.5  # ... unless one cause already has at least this share
 FINAL_SIGNS = 3  # ... so this many other emergency signs are asked before the interview ends
 FINAL_SIGNS_AGE = 80  # ... and always from this age (the very old often show serious illness quietly)
+OUTSIDE_SHARE = 0.8  # "something else" this likely: questions about the modelled causes no longer fit, so stop
 MAX_ANSWERS = 24  # the budget of single answers; only the final emergency signs (FINAL_SIGNS) may go past it
 SAFETY_CHECK_BUDGET = 12  # the medicine-safety checks are asked only if no more answers than this were asked
 MIN_GAIN_BITS = 0.05  # below this no question is worth asking
@@ -595,10 +598,22 @@ def _other_emergency_signs(ckb: CompiledKB) -> tuple[str, ...]:
     """Emergency warning signs outside the first screen, those that need the fewest other findings
     to call for emergency care first (a sign that is an emergency almost by itself comes before a
     modifier such as a sudden start)."""
+    return _signs_of_level(ckb, TriageLevel.EMERGENCY)
+
+
+@cache
+def _same_day_signs(ckb: CompiledKB) -> tuple[str, ...]:
+    """Same-day warning signs that are not also emergency signs, in the same order."""
+    emergency = set(_other_emergency_signs(ckb))
+    return tuple(f for f in _signs_of_level(ckb, TriageLevel.URGENT) if f not in emergency)
+
+
+def _signs_of_level(ckb: CompiledKB, level: TriageLevel) -> tuple[str, ...]:
+    """The warning signs of the rules of one level, those that need the fewest other findings first."""
     kb = ckb.kb
     need: dict[str, int] = {}
     for rule in kb.triage_rules:
-        if rule.level is not TriageLevel.EMERGENCY:
+        if rule.level is not level:
             continue
         groups = [g for g in (rule.any, rule.also_any) if g]
         for f in {*rule.all, *(f for g in groups for f in g)}:
@@ -612,10 +627,12 @@ def _other_emergency_signs(ckb: CompiledKB) -> tuple[str, ...]:
     return tuple(sorted(signs, key=lambda f: need[f]))
 
 
-def _more_warning_signs(state: InterviewState, ckb: CompiledKB) -> tuple[str, ...]:
-    """The other emergency signs that fit the person and are still unknown (at most MAX_GROUP)."""
+def _more_warning_signs(state: InterviewState, ckb: CompiledKB, signs: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """The other emergency signs (or the given signs) that fit the person and are still unknown
+    (at most MAX_GROUP)."""
     answered = {f for f, _ in state.answers}
-    return tuple(f for f in _other_emergency_signs(ckb) if f not in answered and _fits(f, state, ckb))[:MAX_GROUP]
+    signs = signs or _other_emergency_signs(ckb)
+    return tuple(f for f in signs if f not in answered and _fits(f, state, ckb))[:MAX_GROUP]
 
 
 def _dont_know_share(state: InterviewState) -> float:
@@ -686,9 +703,11 @@ def _plan(state: InterviewState, ckb: CompiledKB) -> tuple[Question | None, str 
             "These signs can mean a problem that needs help today or right now, so they come before anything else.",
         ), None
     more = _more_warning_signs(state, ckb)[:FINAL_SIGNS] if MORE_WARNING_SIGNS not in state.asked else ()
+    outside = now.post.other_share >= OUTSIDE_SHARE
     unsure = now.level.rank < TriageLevel.URGENT.rank and (
         (_dont_know_share(state) >= DONT_KNOW_SHARE and float(now.post.share.max()) < FINAL_LEADER_SHARE)
         or (state.age is not None and state.age >= FINAL_SIGNS_AGE)
+        or outside
     )
 
     def more_signs() -> Question:
@@ -699,9 +718,23 @@ def _plan(state: InterviewState, ckb: CompiledKB) -> tuple[Question | None, str 
             "Many questions did not fit what you have, so signs that need quick help are checked before the end.",
         )
 
+    same_day = (
+        _more_warning_signs(state, ckb, _same_day_signs(ckb))[:FINAL_SIGNS] if SAME_DAY_SIGNS not in state.asked else ()
+    )
+
+    def same_day_signs() -> Question:
+        return warning_screen(
+            SAME_DAY_SIGNS,
+            same_day,
+            "And do any of these apply to you now? (Choose 'none of these' if none do.)",
+            "These signs need a clinician to look the same day, so they are checked when the questions did not fit.",
+        )
+
     if left <= 0:
         if more and unsure:
             return more_signs(), None  # never end a poorly fitting interview without the other emergency signs
+        if same_day and unsure:
+            return same_day_signs(), None  # ... nor without the same-day ones
         if TEST_RESULTS in state.asked and left > -RESULTS_FOLLOW_UP:
             # a value the results group brought into a warning band may call for its warning sign, past the budget
             follow = _completing(state, ckb, now, set(_singles(state, ckb)))
@@ -720,7 +753,7 @@ def _plan(state: InterviewState, ckb: CompiledKB) -> tuple[Question | None, str 
     best_gain = max((float(g.sum()) for g in gains.values()), default=0.0)  # what any question could still tell
     results = _results_to_ask(ckb, now, gains) if TEST_RESULTS not in state.asked else ()
     clear, settled = _leader_clear(ckb, now)
-    stopping = _enough(clear, settled, best_gain)
+    stopping = _enough(clear, settled, best_gain) or outside
     sweep = _warning_sweep(ckb, now, allowed) if stopping or left <= SWEEP_RESERVE else None
     if completing:
         chosen = completing[0]  # a yes could raise the level: warning signs are settled first
@@ -744,12 +777,16 @@ def _plan(state: InterviewState, ckb: CompiledKB) -> tuple[Question | None, str 
         ), None
     elif stopping and more and unsure:
         return more_signs(), None
+    elif stopping and same_day and unsure:
+        return same_day_signs(), None
     elif stopping:
         checks = _safety_checks(state, ckb) if MEDICINE_SAFETY not in state.asked else ()
         if checks and used <= SAFETY_CHECK_BUDGET:
             group = ckb.kb.question_groups[MEDICINE_SAFETY]
             items = [Item(finding=f, text=ckb.kb.findings[f].question) for f in checks]
             return ask(id=MEDICINE_SAFETY, kind="items", items=items, text=group.caption, why=group.why), None
+        if outside:
+            return None, "the answers point to a cause outside what these questions cover"
         if clear and best_gain < CLEAR_GAIN_BITS:
             return None, "the leading cause is clear"
         if best_gain < MIN_GAIN_BITS:
@@ -804,6 +841,7 @@ def question_catalogue(ckb: CompiledKB) -> dict[str, tuple[QuestionKind, tuple[s
         DEMOGRAPHICS: ("demographics", ()),
         RED_FLAG_SCREEN: ("screen", question_findings(RED_FLAG_SCREEN, ckb)),
         MORE_WARNING_SIGNS: ("screen", question_findings(MORE_WARNING_SIGNS, ckb)),
+        SAME_DAY_SIGNS: ("screen", question_findings(SAME_DAY_SIGNS, ckb)),
         MEDICINE_SAFETY: ("items", question_findings(MEDICINE_SAFETY, ckb)),
         TEST_RESULTS: ("numbers", question_findings(TEST_RESULTS, ckb)),
     }
@@ -820,6 +858,8 @@ def question_findings(qid: str, ckb: CompiledKB) -> tuple[str, ...]:
         return tuple(dict.fromkeys([*_adult_screen(ckb), *CHILD_SCREEN]))
     if qid == MORE_WARNING_SIGNS:
         return _other_emergency_signs(ckb)
+    if qid == SAME_DAY_SIGNS:
+        return _same_day_signs(ckb)
     if qid == MEDICINE_SAFETY:
         return tuple(
             dict.fromkeys(
@@ -881,7 +921,9 @@ def answer(state: InterviewState, qid: str, response: Any, ckb: CompiledKB) -> I
             raise InvalidCase(f"answer.{sorted(extra)[0]}", "is not part of this question (expected age, sex)")
         case = parse_case({"age": response.get("age"), "sex": response.get("sex")})
         age, sex = case.age, case.sex
-    elif qid in (RED_FLAG_SCREEN, MORE_WARNING_SIGNS, MEDICINE_SAFETY, TEST_RESULTS) or qid.startswith("ask:"):
+    elif qid in (RED_FLAG_SCREEN, MORE_WARNING_SIGNS, SAME_DAY_SIGNS, MEDICINE_SAFETY, TEST_RESULTS) or qid.startswith(
+        "ask:"
+    ):
         if not isinstance(response, dict):
             raise InvalidCase("answer", "expected an object mapping each item to true, false or null")
         if "none" in response and (response["none"] is not True or len(response) > 1):

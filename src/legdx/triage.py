@@ -30,7 +30,7 @@ from legdx.case import AdviceOut, Triage, WithheldAdvice
 from legdx.engine import CaseStates, Posterior, triage_probability
 from legdx.kb.compile import BoolArray, CompiledKB, FloatArray, IntArray
 from legdx.kb.load import KnowledgeBase
-from legdx.kb.schema import AGE_FINDING, AdviceItem, AdviceTag, Rule, TriageLevel
+from legdx.kb.schema import AGE_FINDING, AdviceItem, AdviceTag, Condition, Rule, TriageLevel
 
 __all__ = [
     "MAX_ADVICE",
@@ -226,6 +226,13 @@ def _harmless_cause_leads(kb: KnowledgeBase, facts: CaseFacts) -> bool:
     return not any(c.must_not_miss and facts.probability.get(cid, 0.0) >= doubt for cid, c in kb.conditions.items())
 
 
+def _outshone(cond: Condition) -> bool:
+    """May this condition's urgency give way when another cause explains the picture far better?
+    Only a check within days of a cause that is not must-not-miss: a same-day or emergency urgency,
+    or a dangerous cause, always applies once the cause is possible."""
+    return not cond.must_not_miss and cond.urgency.level is TriageLevel.SOON
+
+
 def triage(kb: KnowledgeBase, facts: CaseFacts) -> tuple[Triage, list[str]]:
     """Return the triage (level and reasons, most urgent first) and the warning signs found."""
     fired: list[tuple[TriageLevel, str]] = []
@@ -237,9 +244,12 @@ def triage(kb: KnowledgeBase, facts: CaseFacts) -> tuple[Triage, list[str]]:
                 red_flags.append(rule.reason)
     for cid, cond in kb.conditions.items():
         p = facts.probability.get(cid, 0.0)
-        if p >= kb.threshold(cond.urgency.threshold) and cond.urgency.level is not TriageLevel.ROUTINE:
-            # no percentage here: the result shows each cause's share once, in its own words
-            fired.append((cond.urgency.level, f"{cond.lay_name} is possible: {cond.urgency.reason}"))
+        if cond.urgency.level is TriageLevel.ROUTINE or p < kb.threshold(cond.urgency.threshold):
+            continue
+        if _outshone(cond) and facts.share.get(cid, 0.0) < kb.threshold("possible_share"):
+            continue  # possible, but another cause explains the picture far better: a check within days can wait
+        # no percentage here: the result shows each cause's share once, in its own words
+        fired.append((cond.urgency.level, f"{cond.lay_name} is possible: {cond.urgency.reason}"))
     if not fired or max(level.rank for level, _ in fired) == TriageLevel.ROUTINE.rank:
         held_back = _why_not_routine(kb, facts)
         if held_back is None:
@@ -371,6 +381,8 @@ def triage_rows(ckb: CompiledKB, facts: RowFacts) -> IntArray:
         cond = kb.conditions[cid]
         if cond.urgency.level is not TriageLevel.ROUTINE:
             likely = facts.probability[:, ci] >= kb.threshold(cond.urgency.threshold)
+            if _outshone(cond):
+                likely &= facts.share[:, ci] >= kb.threshold("possible_share")
             top = np.where(likely, np.maximum(top, cond.urgency.level.rank), top)
     # The safety net of _why_not_routine, for the rows that would otherwise be routine.
     unsafe = np.zeros(n, dtype=bool)

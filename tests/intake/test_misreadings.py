@@ -398,7 +398,11 @@ CASES: list[tuple[str, dict[str, bool | float], set[str]]] = [
     ("I can't walk far before the calf hurts.", {"pain_on_walking": True}, {"unable_to_bear_weight"}),
     ("Cannot walk more than 100 yards.", {"pain_on_walking": True}, {"unable_to_bear_weight"}),
     ("I cannot walk for long without pain.", {"pain_on_walking": True}, {"unable_to_bear_weight"}),
-    ("She can't stand still in the evenings.", {"urge_to_move": True}, {"unable_to_bear_weight", "worse_with_standing"}),
+    (
+        "She can't stand still in the evenings.",
+        {"urge_to_move": True},
+        {"unable_to_bear_weight", "worse_with_standing"},
+    ),
     ("I can't stand for long at work.", {"worse_with_standing": True}, {"unable_to_bear_weight"}),
     ("He can't walk on it since the fall.", {"unable_to_bear_weight": True}, set()),
     # multi-word alternatives in a pattern (once read as a word followed by another slot)
@@ -408,6 +412,22 @@ CASES: list[tuple[str, dict[str, bool | float], set[str]]] = [
     ("She cannot feel the tuning fork at the toes.", {"reduced_vibration_sense": True}, set()),
     ("Single heel raise normal.", {"cannot_stand_on_tiptoe": False}, set()),
     ("CK raised.", {"ck_u_l": 1000.0}, set()),
+    # found by blind development set 10
+    ("Creatine kinase 34 600 U/L.", {"ck_u_l": 34600.0}, set()),
+    ("There are no foot ulcers and foot pulses are present.", {"absent_foot_pulses": False}, set()),
+    ("R foot cool, no palpable pop/DP/PT pulses, fem palp.", {"absent_foot_pulses": True}, set()),
+    (
+        "Numbness in both feet, worse after each cycle of chemo.",
+        {"numbness_tingling": True},
+        {"cyclical_with_menstruation"},
+    ),
+    ("My right knee twist, I hear a pop inside.", {"knee_twisting_injury": True, "pop_or_snap_at_onset": True}, set()),
+    ("When I squeeze his heel from the sides he say ouch.", {"point_bone_tenderness": True}, set()),
+    ("Legs won't stay still, all day not just evenings.", {"urge_to_move": True}, {"worse_at_night"}),
+    ("On aripiprazole 20mg.", {"taking_antipsychotic": True}, set()),
+    ("It hurts when I bend forward.", {}, {"relieved_by_bending_forward"}),
+    ("The pain eases when I bend forward.", {"relieved_by_bending_forward": True}, set()),
+    ("When I sprint I feel a small pull in the back of my thigh.", {"recent_injury": True}, set()),
 ]
 
 

@@ -22,7 +22,9 @@ from legdx.intake.lexicon import Analyte, Lexicon, load_lexicon
 
 __all__ = ["Reading", "parse_number", "read_measurements"]
 
-NUMBER = re.compile(r"\s*(?:[<>≤≥~≈]\s*)?([0-9]+(?:[.,][0-9]+)*)")
+# thousands may be grouped by a space, as many labs print them ("CK 34 600 U/L"): groups of exactly three digits
+SPACED_THOUSANDS = r"[1-9][0-9]{0,2}(?:[ \u00a0\u202f][0-9]{3})+(?![0-9]|[.,][0-9])"
+NUMBER = re.compile(r"\s*(?:[<>≤≥~≈]\s*)?(" + SPACED_THOUSANDS + r"|[0-9]+(?:[.,][0-9]+)*)")
 # a minus sign: after a space, ":", "=" or "(" and right before the digits ("Wells score -1", "Wells: −2"),
 # never glued to the name ("eGFR-38" is a dash) nor spaced from the number ("BMI - 31")
 SIGNED = re.compile(r"\s*(?:[<>≤≥~≈]\s*)?((?:(?<=[\s:=(])[-−–])?[0-9]+(?:[.,][0-9]+)*)")
@@ -40,16 +42,18 @@ class Reading:
 
 
 def parse_number(raw: str) -> float | None:
-    """Read "12,000" as twelve thousand, "0,62" as 0.62 and "3.1" as 3.1.
+    """Read "12,000" and "12 000" as twelve thousand, "0,62" as 0.62 and "3.1" as 3.1.
 
-    >>> parse_number("12,000"), parse_number("0,62"), parse_number("3.1"), parse_number("1.2.3"), parse_number("−1")
-    (12000.0, 0.62, 3.1, None, -1.0)
+    >>> parse_number("12,000"), parse_number("34 600"), parse_number("0,62"), parse_number("3.1"), parse_number("1.2.3")
+    (12000.0, 34600.0, 0.62, 3.1, None)
     """
     if raw[:1] in "-−–":
         value = parse_number(raw[1:])
         return None if value is None else -value
     if re.fullmatch(r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?", raw):
         return float(raw.replace(",", ""))
+    if re.fullmatch(SPACED_THOUSANDS, raw):
+        return float(re.sub(r"\s", "", raw))
     text = raw.replace(",", ".")
     if text.count(".") > 1:
         return None

@@ -53,6 +53,7 @@ REQUIRED_THRESHOLDS = (
     "clear_lead",
     "unexplained",
     "danger_doubt",
+    "possible_share",
     "teen_questions_age",
     "adult_questions_age",
 )
