@@ -428,6 +428,19 @@ CASES: list[tuple[str, dict[str, bool | float], set[str]]] = [
     ("It hurts when I bend forward.", {}, {"relieved_by_bending_forward"}),
     ("The pain eases when I bend forward.", {"relieved_by_bending_forward": True}, set()),
     ("When I sprint I feel a small pull in the back of my thigh.", {"recent_injury": True}, set()),
+    # found by blind development set 11
+    ("Ex-smoker (quit 20 yrs).", {"smoker": False}, set()),
+    ("Ex-smoker, quit 2 years ago.", {"smoker": True}, set()),
+    ("Wells 4. Plan: proximal leg USS today, apixaban pending scan.", {}, {"taking_anticoagulant"}),
+    ("Right leg cold and white from 3 hours.", {"cold_pale_leg": True, "persistent_symptoms": False}, set()),
+    ("R calf pain. Pedal pulses palp bilat.", {"bilateral": False}, set()),
+    ("Examination at rest shows palpable pedal pulses.", {"absent_foot_pulses": False}, {"worse_at_rest"}),
+    (
+        "He inverted his ankle after an evening out and was unable to take any steps after the injury.",
+        {"ankle_twisting_injury": True, "unable_to_bear_weight": True, "recent_injury": True},
+        {"worse_at_night"},
+    ),
+    ("Cycles regular 28/7, painful periods.", {}, set()),
 ]
 
 

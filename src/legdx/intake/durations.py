@@ -81,7 +81,7 @@ CLINICAL_FRACTION = re.compile(r"(?<![\d/])(?P<n>\d{1,2})/(?P<u>7|52|12)(?![\d/]
 _FRACTION_DAYS = {"7": 1.0, "52": 7.0, "12": 30.4}
 # a duration must be tied to the complaint by one of these, before or after it
 TIED_BEFORE = re.compile(
-    r"(?i)(?:\b(?:for|over|since|past|last|lasting|about|around|approximately|roughly|nearly|almost|x|c/o|with|of|"
+    r"(?i)(?:\b(?:for|over|since|from|past|last|lasting|about|around|approximately|roughly|nearly|almost|x|c/o|with|of|"
     r"now|had|having|after|already)\s+(?:the\s+)?(?:last\s+|past\s+)?(?:maybe\s+|about\s+|around\s+|only\s+|just\s+)?"
     r"|[~(]\s*|^\W*|\b(?:pain|ache|aching|swelling|symptoms|cramps?|numbness|tingling|hx)\s*)$"
 )
@@ -101,6 +101,8 @@ EVENT_BEFORE = re.compile(
     r"(?i)\b(?:treated|treatment|surgery|operation|diagnosed|mastectomy|hysterectomy|replacement|prescribed|injection|"
     r"fracture|fractured|dvt|clot|pe|stopped|quit|started\s+on|put\s+on|radiotherapy|chemo\w*|cancer|repair|bypass)\b[^.;]{0,40}$"
 )
+# hours the complaint has lasted so far (not how long an episode lasts: "cramps for 10 minutes")
+HOURS_SO_FAR = re.compile(r"(?i)\b(?:since|from|for)(?:\s+the\s+(?:last|past))?\s*(?:about\s+|around\s+|~\s*)?$")
 PREGNANCY_BEFORE = re.compile(r"(?i)\b(?:pregnant|gestation|pregnancy)\b[\s,:]*$")
 AGE_BEFORE = re.compile(r"(?i)\b(?:aged?|is|am|i'm|i’m|was|turned|turning)\s*$")
 VAGUE = [  # (pattern, days)
@@ -129,7 +131,7 @@ VAGUE = [  # (pattern, days)
         re.compile(
             r"(?i)\b(?:since|from|started|began|begun|came\s+on|developed|woke(?:\s+up)?|noticed)\s+(?:(?:on|at|about|around)\s+)?"
             r"(?:yesterday|last\s+night|this\s+(?:morning|afternoon|evening)|earlier\s+today|today|tonight|overnight|"
-            r"(?:last\s+)?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|weekend|week))\b"
+            r"(?:last\s+|the\s+)?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|weekend|week))\b"
         ),
         1.0,
     ),
@@ -157,6 +159,8 @@ def persistence_spans(sentence: str) -> list[tuple[int, int, bool]]:
     [(0, 4, True)]
     >>> persistence_spans("My legs ache 3 nights a week.")
     []
+    >>> persistence_spans("Leg cold and white for 3 hours.")
+    [(23, 30, False)]
     """
     if not SYMPTOM.search(sentence) and not COMPLAINT_STARTED.search(sentence):
         return []
@@ -179,7 +183,11 @@ def persistence_spans(sentence: str) -> list[tuple[int, int, bool]]:
             continue
         if PREGNANCY_BEFORE.search(before):
             continue
-        if key in ("min", "h") and not re.match(r"(?i)^[\s-]*(?:ago|history|hx|after)\b", after):
+        # "for 3 hours", "from 3 hours", "(4h)"; not "(12 hour shifts)"
+        lasted_hours = key == "h" and (
+            HOURS_SO_FAR.search(before) is not None or (before.rstrip().endswith("(") and after.lstrip().startswith(")"))
+        )
+        if key in ("min", "h") and not lasted_hours and not re.match(r"(?i)^[\s-]*(?:ago|history|hx|after)\b", after):
             continue
         if not (TIED_BEFORE.search(before) or TIED_AFTER.search(after)):
             continue
