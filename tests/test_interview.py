@@ -164,13 +164,23 @@ def test_a_person_the_questions_do_not_fit_is_asked_the_same_day_signs_too(ckb):
 def test_a_picture_outside_the_modelled_causes_ends_early_after_the_warning_signs(ckb):
     # a rolled ankle (told in the description): sprains are not modelled, so the features of the
     # modelled causes are not worth asking once the warning signs are checked
-    sprain = {"ankle_twisting_injury": True, "recent_injury": True, "ankle_swelling": True, "bruising": True}
+    sprain = {
+        "ankle_twisting_injury": True,
+        "recent_injury": True,
+        "unilateral_leg_swelling": True,  # the swollen ankle: not chased as a clot, nor as a limping child's hip
+        "limp": True,
+        "bruising": True,
+    }
     base = InterviewState(age=30, sex="male", answers=tuple(sprain.items()), confirmed=tuple(sprain))
-    state, asked = _play_to_end(ckb, base, _none_of_these_then_dont_know)
+    # a person who knows the answers: "no" to each question, "none of these" to each group
+    state, asked = _play_to_end(
+        ckb, base, lambda q: {"none": True} if q.kind in ("screen", "items", "numbers") else False
+    )
     ids = [q.id for q in asked]
     assert MORE_WARNING_SIGNS in ids and SAME_DAY_SIGNS in ids
-    assert sum(answers_asked(q) for q in asked) <= MAX_ANSWERS - 6, ids  # 24 before it stopped early
+    assert sum(answers_asked(q) for q in asked) <= MAX_ANSWERS - 4, ids  # 27 before it stopped early
     assert stop_reason(state, ckb) == "the answers point to a cause outside what these questions cover"
+    assert not {"previous_dvt", "long_journey", "knee_pain", "hip_or_groin_pain"} & {q.id for q in asked}
 
 
 def test_a_child_is_first_asked_a_childs_warning_signs(ckb):

@@ -361,11 +361,18 @@ def _answer_count(state: InterviewState) -> int:
     return sum(f not in confirmed for f, _ in state.answers) + (2 if DEMOGRAPHICS in state.asked else 0)
 
 
-def _open_groups(rule: TriageRule, answers: dict[str, Answer], present: set[str]) -> list[list[str]] | None:
-    """The rule's "any of" groups when the answers so far still let it fire, else None: a finding it
-    needs was answered "no" or "don't know" (it is never asked again, so the rule cannot fire: asking
-    its other findings would be wasted), a finding that rules it out is present or answered "no"
-    where that rules it out, or every finding of a group was answered without a yes."""
+def _open_groups(
+    rule: TriageRule, answers: dict[str, Answer], present: set[str], age: int | None
+) -> list[list[str]] | None:
+    """The rule's "any of" groups when the answers so far still let it fire, else None: the person's
+    age is outside the rule's (a limping child's rule for a 24-year-old), a finding it needs was
+    answered "no" or "don't know" (it is never asked again, so the rule cannot fire: asking its
+    other findings would be wasted), a finding that rules it out is present or answered "no" where
+    that rules it out, or every finding of a group was answered without a yes."""
+    if age is not None and (
+        (rule.age_at_least is not None and age < rule.age_at_least) or (rule.age_below is not None and age >= rule.age_below)
+    ):
+        return None
     if any(f in answers and answers[f] is not True for f in rule.all):
         return None
     if any(answers.get(f) is False for f in rule.unless_no) or any(f in present for f in rule.none):
@@ -389,7 +396,7 @@ def _completing(state: InterviewState, ckb: CompiledKB, now: _Now, allowed: set[
     for rule in ckb.kb.triage_rules:
         if rule.level.rank <= now.level.rank or rule.probable or rule.always:
             continue
-        groups = _open_groups(rule, answers, present)
+        groups = _open_groups(rule, answers, present, state.age)
         if groups is None:
             continue
         in_band = any(now.facts.bands.get(f) in bands for f, bands in rule.bands.items())
@@ -492,7 +499,7 @@ def _emergency_reach(state: InterviewState, ckb: CompiledKB, now: _Now, allowed:
     for rule in ckb.kb.triage_rules:
         if rule.level is not TriageLevel.EMERGENCY or rule.probable or rule.always or rule.bands:
             continue
-        groups = _open_groups(rule, answers, present)
+        groups = _open_groups(rule, answers, present, state.age)
         if groups is None:
             continue
         missing = [f for f in rule.all if f not in present] + [
