@@ -369,9 +369,9 @@ def _open_groups(
     answered "no" or "don't know" (it is never asked again, so the rule cannot fire: asking its
     other findings would be wasted), a finding that rules it out is present or answered "no" where
     that rules it out, or every finding of a group was answered without a yes."""
-    if age is not None and (
-        (rule.age_at_least is not None and age < rule.age_at_least) or (rule.age_below is not None and age >= rule.age_below)
-    ):
+    too_young = rule.age_at_least is not None and age is not None and age < rule.age_at_least
+    too_old = rule.age_below is not None and age is not None and age >= rule.age_below
+    if too_young or too_old:
         return None
     if any(f in answers and answers[f] is not True for f in rule.all):
         return None
