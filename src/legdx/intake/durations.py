@@ -185,7 +185,8 @@ def persistence_spans(sentence: str) -> list[tuple[int, int, bool]]:
             continue
         # "for 3 hours", "from 3 hours", "(4h)"; not "(12 hour shifts)"
         lasted_hours = key == "h" and (
-            HOURS_SO_FAR.search(before) is not None or (before.rstrip().endswith("(") and after.lstrip().startswith(")"))
+            HOURS_SO_FAR.search(before) is not None
+            or (before.rstrip().endswith("(") and after.lstrip().startswith(")"))
         )
         if key in ("min", "h") and not lasted_hours and not re.match(r"(?i)^[\s-]*(?:ago|history|hx|after)\b", after):
             continue
