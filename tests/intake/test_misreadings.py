@@ -441,6 +441,10 @@ CASES: list[tuple[str, dict[str, bool | float], set[str]]] = [
         {"worse_at_night"},
     ),
     ("Cycles regular 28/7, painful periods.", {}, set()),
+    ("Lying there for 30 hours after a fall.", {"recent_injury": True}, set()),
+    ("89F, found on floor by carer this am.", {"recent_injury": True}, set()),
+    ("Pain after knocking it on the car door.", {"recent_injury": True}, set()),
+    ("Had a bit of a bump on that leg.", {"recent_injury": True}, set()),
 ]
 
 
