@@ -445,6 +445,15 @@ CASES: list[tuple[str, dict[str, bool | float], set[str]]] = [
     ("89F, found on floor by carer this am.", {"recent_injury": True}, set()),
     ("Pain after knocking it on the car door.", {"recent_injury": True}, set()),
     ("Had a bit of a bump on that leg.", {"recent_injury": True}, set()),
+    # found after the one run of sealed set 6
+    ("Urine 'cola' coloured since last night.", {"dark_urine": True}, set()),
+    ("No fever and unable to weight bear.", {"fever": False, "unable_to_bear_weight": True}, set()),
+    ("She cannot flex it beyond 20 degrees and refuses to bear weight.", {"unable_to_bear_weight": True}, set()),
+    ("Denies chest pain and shortness of breath.", {"breathless_or_chest_pain": False}, set()),
+    ("Painful bump just below both kneecaps.", {"hard_lump": True}, set()),
+    ("Now wakes him at night, not eased by ibuprofen.", {"constant_night_pain": True}, set()),
+    ("Tenderness extends well beyond the erythema.", {"pain_out_of_proportion": True}, set()),
+    ("A 78-year-old man collapses at home.", {"fainting_or_collapse": True}, set()),
 ]
 
 
@@ -553,3 +562,16 @@ def test_capitals_do_not_change_the_reading(findings, text, finding, value):
 def test_age_and_sex_shorthand(text, age, sex):
     got = read_age_sex(text)
     assert (got.age, got.sex) == (age, sex)
+
+
+@pytest.mark.parametrize(
+    ("text", "sign"),
+    [
+        ("No back pain and numb around my bottom.", "saddle_numbness_or_bladder_change"),
+        ("No injury and the leg is cold and white.", "cold_pale_leg"),
+    ],
+)
+def test_a_warning_sign_after_and_is_not_denied_by_an_earlier_no(findings, text, sign):
+    # "no X and <a new clause>": the "no" may belong to X only, so the sign is kept as uncertain
+    got = [u for u in extract(text, findings) if u.finding == sign]
+    assert got and all(u.value is True and u.uncertain for u in got), got

@@ -31,6 +31,15 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["Modifier", "Target", "assign"]
 
 LIST_WORDS = {"or", "nor"}
+AND_WORDS = {"and", "&", "+"}
+# after "and", a word that starts a new clause ("no injury and the leg is cold", "no back pain and
+# numb down below"): a warning sign there may not be denied by the "no" before it (reader.py keeps
+# it as uncertain); a bare list ("denies chest pain and shortness of breath") stays denied
+CLAUSE_WORDS = {
+    "the", "my", "his", "her", "their", "its", "it", "is", "was", "are", "were", "has", "have", "had", "now", "then",
+    "went", "gone", "became", "become", "becoming", "suddenly", "also", "feels", "felt", "feeling", "got", "getting",
+    "numb", "cold", "white", "pale", "blue", "weak", "dead",
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -92,6 +101,14 @@ def _backward_start(doc: Doc, mod: Modifier, sent_start: int, stops: list[int]) 
     return start
 
 
+def _new_clause_after_and(doc: Doc, start: int, end: int) -> bool:
+    """Is there an "and" in tokens [start, end) followed, before ``end``, by a word that starts a clause?"""
+    for i in range(start, end):
+        if doc[i].norm in AND_WORDS:
+            return any(doc[j].norm in CLAUSE_WORDS for j in range(i + 1, end))
+    return False
+
+
 def assign(doc: Doc, targets: list[Target], modifiers: list[Modifier]) -> None:
     """Set ``target.categories`` for every target from the modifiers in its sentence."""
     pseudo = [m for m in modifiers if m.rule.category == "pseudo"]
@@ -122,6 +139,8 @@ def assign(doc: Doc, targets: list[Target], modifiers: list[Modifier]) -> None:
             hit = False
             if d in ("forward", "bidirectional") and m.end <= t.start:
                 hit = t.start < _forward_end(doc, m, t.sent_end, stops)
+                if hit and m.rule.category == "negated" and _new_clause_after_and(doc, m.end, t.start + 1):
+                    t.categories.add("across_and")
             if not hit and d in ("backward", "bidirectional") and t.end <= m.start:
                 hit = t.start >= _backward_start(doc, m, t.sent_start, stops)
             if hit:

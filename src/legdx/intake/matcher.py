@@ -52,6 +52,8 @@ COMMON = {
 # a gap or ``*`` never skips these either: "the pain is not getting worse when I walk" must not match
 # "@pain .. worse .. walk" with the "not" inside it, where the phrase would shield it from negation
 GAP_NEGATIONS = frozenset(["no", "not", "never", "without", "nor"])
+# quotation marks a writer puts round a word ("urine 'cola' coloured", "felt a 'pop'"): stepped over
+QUOTES = frozenset(["'", '"', "‘", "’", "“", "”", "`", "''", "``"])
 
 Tokenize = Callable[[str], list[str]]  # text -> the NORMs of its non-space tokens
 
@@ -314,6 +316,7 @@ class _TokenView:
     norms: list[str]
     is_number: list[bool]
     gap_ok: list[bool]  # may be skipped by a gap or matched by ``*``
+    quote: list[bool]  # a quotation mark, stepped over between words ("urine 'cola' coloured")
 
 
 def _view(doc: Doc) -> _TokenView:
@@ -325,6 +328,7 @@ def _view(doc: Doc) -> _TokenView:
             not t.is_space and t.text not in GAP_STOP and n not in GAP_NEGATIONS
             for t, n in zip(doc.tokens, norms, strict=True)
         ],
+        [n in QUOTES for n in norms],
     )
 
 
@@ -355,8 +359,11 @@ def _reach(tests: Iterable[TokenTest], pos: int, step: int, limit: int, view: _T
                         break
                     q += step
                     reached.add(q)
-            elif p != limit and _passes(test, p if step > 0 else p - 1, view):
-                reached.add(p + step)
+            else:
+                while p != limit and view.quote[p if step > 0 else p - 1]:
+                    p += step  # a quotation mark between two words of a pattern is stepped over
+                if p != limit and _passes(test, p if step > 0 else p - 1, view):
+                    reached.add(p + step)
         if not reached:
             return reached
         frontier = reached

@@ -312,7 +312,15 @@ def _candidates(text: str, findings: Mapping[str, Finding]) -> list[_Candidate]:
             continue
         if _uncertain_about_person(t.categories):
             out += [_Candidate(f, True, cs, ce, UNCERTAIN) for f in _uncertain_warning_signs(e.current, findings)]
+        kept_uncertain: set[str] = set()
+        if {"negated", "across_and"} <= t.categories and not t.categories & {"family", "other", "hypothetical"}:
+            # "no injury and the leg is cold and white": the "no" may belong to the injury only, so
+            # a warning sign after the "and" is kept as uncertain (present for triage), never denied
+            kept_uncertain = set(_uncertain_warning_signs(e.current, findings))
+            out += [_Candidate(f, True, cs, ce, UNCERTAIN) for f in sorted(kept_uncertain)]
         for fid, value in _resolve(e.current, e.historical, e.family, t.categories, findings).items():
+            if fid in kept_uncertain:
+                continue
             out.append(_Candidate(fid, value, cs, ce, EXPLICIT))
             if value is True and fid in IMPLIES:
                 out += [_Candidate(f, v, cs, ce, INFERRED) for f, v in IMPLIES[fid].items() if f in findings]
