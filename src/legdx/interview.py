@@ -634,12 +634,25 @@ def _signs_of_level(ckb: CompiledKB, level: TriageLevel) -> tuple[str, ...]:
     return tuple(sorted(signs, key=lambda f: need[f]))
 
 
-def _more_warning_signs(state: InterviewState, ckb: CompiledKB, signs: tuple[str, ...] = ()) -> tuple[str, ...]:
+def _more_warning_signs(
+    state: InterviewState, ckb: CompiledKB, signs: tuple[str, ...] = (), every: bool = False
+) -> tuple[str, ...]:
     """The other emergency signs (or the given signs) that fit the person and are still unknown
-    (at most MAX_GROUP)."""
+    (at most MAX_GROUP, or all of them with ``every``)."""
     answered = {f for f, _ in state.answers}
     signs = signs or _other_emergency_signs(ckb)
-    return tuple(f for f in signs if f not in answered and _fits(f, state, ckb))[:MAX_GROUP]
+    open_signs = tuple(f for f in signs if f not in answered and _fits(f, state, ckb))
+    return open_signs if every else open_signs[:MAX_GROUP]
+
+
+def _likeliest_signs(ckb: CompiledKB, now: _Now, signs: tuple[str, ...]) -> tuple[str, ...]:
+    """Of these warning signs, the FINAL_SIGNS that would tell most about the causes in play
+    (ties in the order given), so a rolled ankle is not asked about kidney-stone pain."""
+    if not signs:
+        return ()
+    gains = _gains(list(signs), ckb, now.post)
+    order = {f: i for i, f in enumerate(signs)}
+    return tuple(sorted(signs, key=lambda f: (-round(float(gains[f].sum()), 6), order[f]))[:FINAL_SIGNS])
 
 
 def _dont_know_share(state: InterviewState) -> float:
@@ -725,9 +738,8 @@ def _plan(state: InterviewState, ckb: CompiledKB) -> tuple[Question | None, str 
             "Many questions did not fit what you have, so signs that need quick help are checked before the end.",
         )
 
-    same_day = (
-        _more_warning_signs(state, ckb, _same_day_signs(ckb))[:FINAL_SIGNS] if SAME_DAY_SIGNS not in state.asked else ()
-    )
+    same_day = _likeliest_signs(ckb, now, _more_warning_signs(state, ckb, _same_day_signs(ckb), every=True))
+    same_day = same_day if SAME_DAY_SIGNS not in state.asked else ()
 
     def same_day_signs() -> Question:
         return warning_screen(
