@@ -29,6 +29,9 @@ from legdx.intake import read_age_sex
         ("My dad is 82 and his leg is swollen. I am not sure what to do.", 82, "male"),
         ("My son is 14 and his knee hurts. I have tried calpol.", 14, "male"),
         ("My 12 yo son has been limping for 3 weeks and his knee hurts.", 12, "male"),
+        # ... even with no "she" or "he" after, when the relative has a complaint now
+        ("My mum (82) has a swollen left calf.", 82, "female"),
+        ("My 8 yo daughter gets aching legs at night.", 8, "female"),
         # ... but a writer who describes their own legs is the patient
         ("My mum had clots. I'm 45 and my calf is swollen.", 45, None),
         ("My husband snores, but I've had cramps in my legs for weeks.", None, None),

@@ -454,6 +454,10 @@ CASES: list[tuple[str, dict[str, bool | float], set[str]]] = [
     ("Now wakes him at night, not eased by ibuprofen.", {"constant_night_pain": True}, set()),
     ("Tenderness extends well beyond the erythema.", {"pain_out_of_proportion": True}, set()),
     ("A 78-year-old man collapses at home.", {"fainting_or_collapse": True}, set()),
+    # a relative with a complaint now is the person the text is about, not family history
+    ("My mum (82) has a swollen left calf.", {"unilateral_leg_swelling": True}, set()),
+    ("My son has a limp and knee pain.", {"limp": True, "knee_pain": True}, set()),
+    ("My mother has RLS.", {"family_history_rls": True}, {"urge_to_move"}),
 ]
 
 

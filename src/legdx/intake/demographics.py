@@ -113,6 +113,14 @@ PRONOUNS: dict[Sex, re.Pattern[str]] = {
     "female": re.compile(r"(?i)\b(she|her|hers|herself)\b"),
     "male": re.compile(r"(?i)\b(he|him|his|himself)\b"),
 }
+# a relative named first who has a complaint now ("My mum (82) has a swollen left calf", "my son has a
+# limp", "my 8 yo daughter gets aching legs at night"): the text is about them even with no pronoun
+# (a symptom, not a diagnosis: "My mother has RLS", "my husband has diabetes" stay family or others)
+COMPLAINS_NOW = re.compile(
+    r"(?i)^[^.!?\n]{0,30}?\b(?:has|have|gets|keeps|complains|complaining|can't|cannot|can\s+not|won't|woke|wakes|"
+    r"started|suffers|developed|is|has\s+been)\b[^.!?\n]{0,40}?\b(?:pain|painful|aches?|aching|achy|hurts?|hurting|sore|"
+    r"swollen|swelling|limp|limping|cramps?|cramping|numb\w*|tingl\w*|bruis\w*|blister\w*|ulcer|wound|walk)\b"
+)
 # the writer describing their own body or symptoms: then a relative named first is not the patient
 # ("I need ..." is not among them: a parent writes "do I need to take him in?")
 SELF = re.compile(
@@ -176,8 +184,8 @@ def _subject(text: str) -> tuple[tuple[int, int], Sex | None, tuple[int, int] | 
         age, age_span = int(before.group(1)), before.span(1)
     # the rest of the text must go on about them ("... and she can't sit still", "He has a black toe")
     pronoun = PRONOUNS[sex].search(rest) if sex else (PRONOUNS["female"].search(rest) or PRONOUNS["male"].search(rest))
-    if pronoun is None:
-        return None
+    if pronoun is None and not COMPLAINS_NOW.match(rest):
+        return None  # "My mum had clots" is family history, not the person the text is about
     if sex is None and pronoun is not None:
         she, he = PRONOUNS["female"].search(rest), PRONOUNS["male"].search(rest)
         sex = "female" if she and not he else "male" if he and not she else None
