@@ -458,6 +458,7 @@ CASES: list[tuple[str, dict[str, bool | float], set[str]]] = [
     ("My mum (82) has a swollen left calf.", {"unilateral_leg_swelling": True}, set()),
     ("My son has a limp and knee pain.", {"limp": True, "knee_pain": True}, set()),
     ("My mother has RLS.", {"family_history_rls": True}, {"urge_to_move"}),
+    ("My dad's leg went cold and white an hour ago.", {"cold_pale_leg": True}, set()),
 ]
 
 
@@ -579,3 +580,21 @@ def test_a_warning_sign_after_and_is_not_denied_by_an_earlier_no(findings, text,
     # "no X and <a new clause>": the "no" may belong to X only, so the sign is kept as uncertain
     got = [u for u in extract(text, findings) if u.finding == sign]
     assert got and all(u.value is True and u.uncertain for u in got), got
+
+
+RELATIVES = ["mum", "dad", "mother", "husband", "wife", "son", "daughter", "grandma", "partner", "sister"]
+RELATIVE_SIGNS = [
+    ("My {r}'s left leg suddenly went cold and pale.", "cold_pale_leg"),
+    ("My {r} suddenly can't feel anything down below when wiping.", "saddle_numbness_or_bladder_change"),
+    ("My {r} has been vomiting all day and can't keep anything down, legs cramping.", "vomiting_unable_to_keep_fluids"),
+    ("My {r} is 80 and has had a swollen left calf since yesterday.", "unilateral_leg_swelling"),
+    ("My {r} can't walk on the leg after a fall.", "unable_to_bear_weight"),
+]
+
+
+@pytest.mark.parametrize("relative", RELATIVES)
+@pytest.mark.parametrize(("template", "sign"), RELATIVE_SIGNS)
+def test_a_warning_sign_told_about_a_relative_is_theirs(findings, relative, template, sign):
+    # someone writing for a relative: the warning sign is the relative's, never family history
+    got = {u.finding: u.value for u in extract(template.format(r=relative), findings) if u.used or u.uncertain}
+    assert got.get(sign) is True, got

@@ -119,7 +119,10 @@ PRONOUNS: dict[Sex, re.Pattern[str]] = {
 COMPLAINS_NOW = re.compile(
     r"(?i)^[^.!?\n]{0,30}?\b(?:has|have|gets|keeps|complains|complaining|can't|cannot|can\s+not|won't|woke|wakes|"
     r"started|suffers|developed|is|has\s+been)\b[^.!?\n]{0,40}?\b(?:pain|painful|aches?|aching|achy|hurts?|hurting|sore|"
-    r"swollen|swelling|limp|limping|cramps?|cramping|numb\w*|tingl\w*|bruis\w*|blister\w*|ulcer|wound|walk)\b"
+    r"swollen|swelling|limp|limping|cramps?|cramping|numb\w*|tingl\w*|bruis\w*|blister\w*|ulcer|wound|walk|feel|weak\w*|"
+    r"cold|pale|white|red|hot|fever|temperature|vomit\w*|confus\w*)\b"
+    # "My dad's leg went cold and white": the relative's own leg
+    r"|^\s*['’]s\s+(?:\w+\s+)?(?:legs?|calf|calves|foot|feet|knees?|ankles?|thighs?|hips?|toes?|heels?|shins?)\b"
 )
 # the writer describing their own body or symptoms: then a relative named first is not the patient
 # ("I need ..." is not among them: a parent writes "do I need to take him in?")
