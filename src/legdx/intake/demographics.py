@@ -103,7 +103,8 @@ RELATIVES: dict[str, Sex | None] = {
 # relative opens the text (in its first sentence, before the writer speaks of themself)
 # ... or opens it bare, as a carer writes: "Mum (79) slipped ...", "Dad, 82, can't walk far"
 SUBJECT = re.compile(
-    r"(?i)(?:^[^.!?\n]{0,40}?\b(?:my|our)\s+(?:[\w-]+\s+){0,2}?|^\W{0,3})(" + "|".join(RELATIVES) + r")\b"
+    # "my dad", "my elderly mum", "my 70 year old father"
+    r"(?i)(?:^[^.!?\n]{0,40}?\b(?:my|our)\s+(?:[\w-]+\s+){0,3}?|^\W{0,3})(" + "|".join(RELATIVES) + r")\b"
 )
 SUBJECT_AGE = re.compile(
     r"(?i)\s*(?:is|was|'s|’s|,|\(|-)\s*(?:now\s+|aged\s+|only\s+|just\s+)?(\d{1,3})\b(?![\s-]*(?:%|kg|lbs?|stone|cm|mg|"
