@@ -33,6 +33,7 @@ from legdx.intake import read_age_sex
         ("My mum (82) has a swollen left calf.", 82, "female"),
         ("My 8 yo daughter gets aching legs at night.", 8, "female"),
         ("My 70 year old father gets cramps in bed at night.", 70, "male"),
+        ("My little boy (4) is limping and his knee is hot.", 4, "male"),
         # ... but a writer who describes their own legs is the patient
         ("My mum had clots. I'm 45 and my calf is swollen.", 45, None),
         ("My husband snores, but I've had cramps in my legs for weeks.", None, None),

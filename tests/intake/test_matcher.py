@@ -23,6 +23,7 @@ from legdx.intake.matcher import (
     GAP_STOP,
     NUMBER,
     NUMBER_RE,
+    QUOTES,
     LexiconMatcher,
     PatternError,
     TokenTest,
@@ -206,6 +207,8 @@ def test_same_matches_as_spacys_matchers(findings):
 
     for text in [NOTE, *texts, *_generated_texts(200)]:
         doc = pipe.parse(text)
+        if any(n in QUOTES for n in doc.norms):
+            continue  # ours steps over quotation marks between words, spaCy's does not (test_misreadings)
         sdoc = nlp.make_doc(text.lower())  # the intake tokenizes in lower case (document.py)
         # the norms the matcher compares, spelling corrections included ("crushs" is matched as "crush")
         for i, stok in enumerate(sdoc):

@@ -459,6 +459,8 @@ CASES: list[tuple[str, dict[str, bool | float], set[str]]] = [
     ("My son has a limp and knee pain.", {"limp": True, "knee_pain": True}, set()),
     ("My mother has RLS.", {"family_history_rls": True}, {"urge_to_move"}),
     ("My dad's leg went cold and white an hour ago.", {"cold_pale_leg": True}, set()),
+    ("My toddler won't walk and has a fever.", {"unable_to_bear_weight": True, "fever": True}, set()),
+    ("He won't walk far.", {}, {"unable_to_bear_weight"}),
 ]
 
 

@@ -93,11 +93,13 @@ RELATIVES: dict[str, Sex | None] = {
     **dict.fromkeys(
         ["mum", "mom", "mam", "mummy", "mommy", "mother", "nan", "nana", "nanna", "gran", "granny", "grandma",
          "grandmother", "wife", "daughter", "sister", "aunt", "auntie", "niece", "girlfriend", "stepmother",
-         "stepdaughter"], "female"),
+         "stepdaughter", "girl", "lass", "granddaughter"], "female"),
     **dict.fromkeys(
         ["dad", "daddy", "father", "grandad", "granddad", "grandpa", "grandfather", "husband", "son", "brother",
-         "uncle", "nephew", "boyfriend", "stepfather", "stepson"], "male"),
-    **dict.fromkeys(["partner", "child", "kid", "friend", "neighbour", "neighbor", "parent"], None),
+         "uncle", "nephew", "boyfriend", "stepfather", "stepson", "boy", "lad", "grandson"], "male"),
+    **dict.fromkeys(
+        ["partner", "child", "kid", "friend", "neighbour", "neighbor", "parent", "toddler", "baby", "infant", "teenager",
+         "teen", "youngster"], None),
 }  # fmt: skip
 # "my dad is 82 and ...", "Please help - my 82-year-old nan ...", "My teenage son plays football": the
 # relative opens the text (in its first sentence, before the writer speaks of themself)

@@ -16,8 +16,11 @@ matching (REGEX / IN predicates evaluated per token) took ~120 ms on a 500-word 
 matches, then, per lexicon entry and sentence, the longest non-overlapping spans
 (``greedy="LONGEST"``), and every occurrence of every phrase in the whole text, as the
 ``PhraseMatcher`` does; ``tests/intake/test_matcher.py`` checks it against spaCy's matchers running
-the same compiled patterns. It is built for this lexicon's shape: thousands of patterns, each with a
-required word that is usually rare. Each token pattern is indexed under the word set of its rarest
+the same compiled patterns. One extension: a quotation mark between two words of a token pattern
+is stepped over ("urine 'cola' coloured"), which spaCy's matcher would not do.
+
+It is built for this lexicon's shape: thousands of patterns, each with a required word that is
+usually rare. Each token pattern is indexed under the word set of its rarest
 required token (its *anchor*), so a sentence only tries the patterns whose anchor word it contains,
 and only at that word: the pattern's tests are checked outwards from the anchor, left and right.
 """
