@@ -460,6 +460,7 @@ CASES: list[tuple[str, dict[str, bool | float], set[str]]] = [
     ("My mother has RLS.", {"family_history_rls": True}, {"urge_to_move"}),
     ("My dad's leg went cold and white an hour ago.", {"cold_pale_leg": True}, set()),
     ("My toddler won't walk and has a fever.", {"unable_to_bear_weight": True, "fever": True}, set()),
+    ("Asking for a friend: his leg went cold and numb an hour ago.", {"cold_pale_leg": True}, set()),
     ("He won't walk far.", {}, {"unable_to_bear_weight"}),
 ]
 

@@ -106,7 +106,10 @@ RELATIVES: dict[str, Sex | None] = {
 # ... or opens it bare, as a carer writes: "Mum (79) slipped ...", "Dad, 82, can't walk far"
 SUBJECT = re.compile(
     # "my dad", "my elderly mum", "my 70 year old father"
-    r"(?i)(?:^[^.!?\n]{0,40}?\b(?:my|our)\s+(?:[\w-]+\s+){0,3}?|^\W{0,3})(" + "|".join(RELATIVES) + r")\b"
+    # ... and "Asking for a friend: his leg ...", "writing on behalf of my mum"
+    r"(?i)(?:^[^.!?\n]{0,40}?\b(?:my|our)\s+(?:[\w-]+\s+){0,3}?|^\W{0,3}|"
+    r"^\W{0,3}(?:i'?m\s+|i\s+am\s+)?(?:asking|writing|enquiring|inquiring)\s+(?:for|on\s+behalf\s+of)\s+(?:a|my|our)\s+)"
+    r"(" + "|".join(RELATIVES) + r")\b"
 )
 SUBJECT_AGE = re.compile(
     r"(?i)\s*(?:is|was|'s|’s|,|\(|-)\s*(?:now\s+|aged\s+|only\s+|just\s+)?(\d{1,3})\b(?![\s-]*(?:%|kg|lbs?|stone|cm|mg|"
