@@ -738,8 +738,11 @@ def _plan(state: InterviewState, ckb: CompiledKB) -> tuple[Question | None, str 
             "Many questions did not fit what you have, so signs that need quick help are checked before the end.",
         )
 
-    same_day = _likeliest_signs(ckb, now, _more_warning_signs(state, ckb, _same_day_signs(ckb), every=True))
-    same_day = same_day if SAME_DAY_SIGNS not in state.asked else ()
+    same_day = (
+        _likeliest_signs(ckb, now, _more_warning_signs(state, ckb, _same_day_signs(ckb), every=True))
+        if SAME_DAY_SIGNS not in state.asked and unsure
+        else ()
+    )  # worked out only when the screen could be asked
 
     def same_day_signs() -> Question:
         return warning_screen(

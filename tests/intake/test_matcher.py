@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from legdx.intake.document import QUOTES
 from legdx.intake.lexicon import Entry, Lexicon
 from legdx.intake.matcher import (
     ANY_WORD,
@@ -23,7 +24,6 @@ from legdx.intake.matcher import (
     GAP_STOP,
     NUMBER,
     NUMBER_RE,
-    QUOTES,
     LexiconMatcher,
     PatternError,
     TokenTest,

@@ -23,6 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from legdx.intake.document import QUOTES
 from legdx.intake.lexicon import ContextRule
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -61,13 +62,10 @@ class Target:
     denies: bool = False  # the phrase itself says "absent" / "normal" ("strength 5/5", "pulses palpable")
 
 
-QUOTE_MARKS = frozenset({"'", '"', "‘", "’", "“", "”"})
-
-
 def _forward_end(doc: Doc, mod: Modifier, sent_end: int, stops: list[int]) -> int:
     end = min(sent_end, mod.end + mod.rule.max_scope)
     # quote marks do not use up the scope: "not the 'have to move them' restless thing"
-    quotes = sum(1 for i in range(mod.end, end) if doc[i].text in QUOTE_MARKS)
+    quotes = sum(1 for i in range(mod.end, end) if doc[i].text in QUOTES)
     end = min(sent_end, end + quotes)
     for s in stops:
         if mod.end <= s < end:

@@ -29,6 +29,9 @@ __all__ = ["Doc", "Sentence", "Token", "english", "parse", "tokenize"]
 EXTRA_SENTENCE_END = [";"]  # besides spaCy's sentencizer defaults (. ! ? and their unicode kin)
 LOWER_TITLES = ["dr.", "mr.", "mrs.", "prof."]  # kept whole ("ms." may be multiple sclerosis ending a sentence)
 MAX_LEXEMES = 300_000  # a long-lived process rebuilds the blank pipeline when its vocabulary grows past this
+# quotation marks a writer puts round a word ("urine 'cola' coloured", "not the 'have to move them' thing"):
+# the matcher steps over them between the words of a pattern, and they do not use up a context scope
+QUOTES = frozenset(["'", '"', "‘", "’", "“", "”", "`", "''", "``"])
 
 
 @dataclass(frozen=True, slots=True)

@@ -33,7 +33,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
 
-from legdx.intake.document import Doc, parse, tokenize
+from legdx.intake.document import QUOTES, Doc, parse, tokenize
 from legdx.intake.lexicon import Lexicon, load_lexicon
 from legdx.intake.spelling import SpellingCorrector
 
@@ -55,8 +55,6 @@ COMMON = {
 # a gap or ``*`` never skips these either: "the pain is not getting worse when I walk" must not match
 # "@pain .. worse .. walk" with the "not" inside it, where the phrase would shield it from negation
 GAP_NEGATIONS = frozenset(["no", "not", "never", "without", "nor"])
-# quotation marks a writer puts round a word ("urine 'cola' coloured", "felt a 'pop'"): stepped over
-QUOTES = frozenset(["'", '"', "‘", "’", "“", "”", "`", "''", "``"])
 
 Tokenize = Callable[[str], list[str]]  # text -> the NORMs of its non-space tokens
 
