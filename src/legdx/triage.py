@@ -244,7 +244,11 @@ def triage(kb: KnowledgeBase, facts: CaseFacts) -> tuple[Triage, list[str]]:
                 red_flags.append(rule.reason)
     for cid, cond in kb.conditions.items():
         p = facts.probability.get(cid, 0.0)
-        if cond.urgency.level is TriageLevel.ROUTINE or p < kb.threshold(cond.urgency.threshold):
+        # a cause that is not must-not-miss but clearly leads the differential is possible whatever
+        # its probability alone: otherwise a rare cause (low prior) that explains the picture best
+        # would be passed over, and the safety net would call it a harmless lead
+        leads = not cond.must_not_miss and facts.share.get(cid, 0.0) >= kb.threshold("clear_lead")
+        if cond.urgency.level is TriageLevel.ROUTINE or (p < kb.threshold(cond.urgency.threshold) and not leads):
             continue
         if _outshone(cond) and facts.share.get(cid, 0.0) < kb.threshold("possible_share"):
             continue  # possible, but another cause explains the picture far better: a check within days can wait
@@ -381,6 +385,8 @@ def triage_rows(ckb: CompiledKB, facts: RowFacts) -> IntArray:
         cond = kb.conditions[cid]
         if cond.urgency.level is not TriageLevel.ROUTINE:
             likely = facts.probability[:, ci] >= kb.threshold(cond.urgency.threshold)
+            if not cond.must_not_miss:
+                likely |= facts.share[:, ci] >= kb.threshold("clear_lead")
             if _outshone(cond):
                 likely &= facts.share[:, ci] >= kb.threshold("possible_share")
             top = np.where(likely, np.maximum(top, cond.urgency.level.rank), top)

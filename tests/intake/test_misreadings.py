@@ -462,6 +462,52 @@ CASES: list[tuple[str, dict[str, bool | float], set[str]]] = [
     ("My toddler won't walk and has a fever.", {"unable_to_bear_weight": True, "fever": True}, set()),
     ("Asking for a friend: his leg went cold and numb an hour ago.", {"cold_pale_leg": True}, set()),
     ("He won't walk far.", {}, {"unable_to_bear_weight"}),
+    # a greeting, the time something happened, fevers at night and a bedtime dose are not pain
+    # that comes at night; cramps that wake her are
+    ("Good evening doctor, my right calf hurts.", {"calf_pain": True}, {"worse_at_night"}),
+    ("The calf pain began yesterday evening while gardening.", {}, {"worse_at_night"}),
+    ("Fevers and night sweats for 2 weeks.", {}, {"worse_at_night"}),
+    ("Rigors overnight, R knee hot and swollen.", {}, {"worse_at_night"}),
+    ("Simvastatin 40 mg nightly for 8 years.", {"taking_statin": True}, {"worse_at_night"}),
+    ("The knee swelled up overnight.", {}, {"worse_at_night"}),
+    ("Ankles swell, better overnight.", {}, {"worse_at_night"}),
+    ("Cramps in my calves every night.", {"worse_at_night": True}, set()),
+    # a comparison, play with grandchildren and athlete's foot are not hard exercise
+    ("Both thighs ache like I've done a huge gym session but I haven't.", {}, {"heavy_exercise"}),
+    ("My legs feel heavy like I ran a marathon.", {}, {"heavy_exercise"}),
+    ("Hard to get up off the floor after playing with my grandkids.", {}, {"heavy_exercise"}),
+    ("He has had athlete foot for a long time.", {"skin_break": True}, {"heavy_exercise"}),
+    ("Calf pain after a long run yesterday.", {"heavy_exercise": True}, set()),
+    # a disease's name, normal circulation and a trickle are not a red, warm leg
+    ("A 38-year-old woman with systemic lupus erythematosus has a painful knee.", {}, {"calf_redness_warmth"}),
+    ("The left leg is warm and well perfused.", {}, {"calf_redness_warmth"}),
+    ("Blood tests all normal (thyroid, inflammation, CK).", {}, {"calf_redness_warmth"}),
+    ("Felt a pop and a warm trickling feeling down the back of my calf.", {}, {"calf_redness_warmth"}),
+    # cellulitis counted or dated in the past; redness spreading in a clinic note
+    (
+        "Hx cellulitis L leg x2 (2022, 2024). Now L calf aching.",
+        {"previous_cellulitis": True},
+        {"spreading_redness", "calf_redness_warmth"},
+    ),
+    ("One episode of cellulitis L leg 2023 (IV abx).", {"previous_cellulitis": True}, {"spreading_redness"}),
+    ("58M c/o 2/7 red hot swollen L shin, spreading.", {"spreading_redness": True}, set()),
+    ("Edge marked this AM has spread 3cm.", {"spreading_redness": True}, set()),
+    # an ulcer inside the body, a spinal tap and a clean wound are not a break in the leg's skin
+    ("I had a stomach ulcer a few years back.", {}, {"skin_break"}),
+    ("Bleeding duodenal ulcer 2019.", {}, {"skin_break"}),
+    ("Lumbar puncture: protein 1.1 g/L.", {}, {"skin_break"}),
+    ("The surgical wound is clean.", {}, {"skin_break"}),
+    ("Non-healing ulcer on the tip of the R 1st toe.", {"skin_break": True}, set()),
+    # pain that began while resting, a slow reflex and an examination at rest are not rest pain
+    ("Severe pain in the right leg that began while she was watching television.", {}, {"worse_at_rest"}),
+    ("Slow-relaxing ankle reflexes.", {}, {"worse_at_rest"}),
+    ("At rest, pedal pulses are normal.", {}, {"worse_at_rest"}),
+    ("Aching even at rest now.", {"worse_at_rest": True}, set()),
+    # examination on both sides and a background condition in both knees are not both legs hurting
+    ("R calf pain. SLR -ve bilat.", {"bilateral": False}, set()),
+    ("R calf pain. Osteoarthritis of both knees.", {"bilateral": False}, set()),
+    ("There is mild bilateral conjunctival injection.", {}, {"bilateral"}),
+    ("Pain in both Achilles tendons.", {"bilateral": True}, set()),
 ]
 
 

@@ -27,7 +27,7 @@ __all__ = ["Side", "bilateral_candidates", "denied_swelling_findings", "one_side
 
 LIMB_SINGULAR = {
     "leg", "calf", "foot", "thigh", "ankle", "shin", "knee", "toe", "buttock", "hip", "limb", "heel",
-    "sole", "extremity", "lle", "rle", "lower", "big", "great", "gastrocnemius", "groin", "popliteal",
+    "sole", "extremity", "lle", "rle", "lower", "big", "great", "gastrocnemius", "groin", "popliteal", "achilles",
 }  # fmt: skip
 LIMB_PLURAL = {
     "legs",

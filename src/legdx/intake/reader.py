@@ -336,7 +336,10 @@ def _candidates(text: str, findings: Mapping[str, Finding]) -> list[_Candidate]:
             cs, ce = doc[t.start].idx, doc[t.end - 1].idx + len(doc[t.end - 1].text)
             out.append(_Candidate("severe_pain_after_injury", True, cs, ce, INFERRED))
 
-    for side in laterality.bilateral_candidates(doc, elsewhere):
+    # the phrases that block ``bilateral`` ("pulses palp bilat", "OA both knees") hide their words
+    # from the laterality reader too
+    not_sides = {i for b in blockers if "bilateral" in lex.entries[b.entry].blocks for i in range(b.start, b.end)}
+    for side in laterality.bilateral_candidates(doc, elsewhere | not_sides):
         first, last = doc[side.start], doc[side.end - 1]
         out.append(_Candidate(side.finding, side.value, first.idx, last.idx + len(last.text), side.priority))
 
