@@ -508,6 +508,12 @@ CASES: list[tuple[str, dict[str, bool | float], set[str]]] = [
     ("R calf pain. Osteoarthritis of both knees.", {"bilateral": False}, set()),
     ("There is mild bilateral conjunctival injection.", {}, {"bilateral"}),
     ("Pain in both Achilles tendons.", {"bilateral": True}, set()),
+    # a clinician's query mark ("?DVT") queries what follows it, never the findings before it
+    ("54M swollen painful L calf 3/7 ?DVT", {"unilateral_leg_swelling": True, "calf_pain": True}, set()),
+    ("On atorvastatin 40mg. ?statin myopathy.", {"taking_statin": True}, set()),
+    ("Imp: ?statin myopathy. NOT on a statin.", {"taking_statin": False}, set()),
+    ("c/o L calf pain ?cellulitis ?DVT, no fever", {"calf_pain": True, "fever": False}, set()),
+    ("Is it a clot? My calf is swollen.", {"unilateral_leg_swelling": True}, {"previous_dvt"}),
 ]
 
 

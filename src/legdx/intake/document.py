@@ -24,13 +24,15 @@ if TYPE_CHECKING:  # pragma: no cover
     from spacy.language import Language
     from spacy.tokens import Doc as SpacyDoc
 
-__all__ = ["Doc", "Sentence", "Token", "english", "parse", "tokenize"]
+__all__ = ["QUERY_MARK", "Doc", "Sentence", "Token", "english", "parse", "tokenize"]
 
 EXTRA_SENTENCE_END = [";"]  # besides spaCy's sentencizer defaults (. ! ? and their unicode kin)
 LOWER_TITLES = ["dr.", "mr.", "mrs.", "prof."]  # kept whole ("ms." may be multiple sclerosis ending a sentence)
 MAX_LEXEMES = 300_000  # a long-lived process rebuilds the blank pipeline when its vocabulary grows past this
 # quotation marks a writer puts round a word ("urine 'cola' coloured", "not the 'have to move them' thing"):
 # the matcher steps over them between the words of a pattern, and they do not use up a context scope
+# the NORM given to a clinician's query mark ("?DVT"): context.yaml gives it a short forward scope
+QUERY_MARK = "querymark"
 QUOTES = frozenset(["'", '"', "‘", "’", "“", "”", "`", "''", "``"])
 
 
@@ -146,11 +148,30 @@ def parse(text: str) -> Doc:
     the sentence rules below)."""
     sdoc = _nlp()(_lower(text))
     tokens = _tokens(sdoc, text)
-    starts = [s.start for s in sdoc.sents]
+    queried = _query_marks(tokens)
+    for i in queried:  # its own NORM, so that only the query mark's context rule (forward) reads it
+        tokens[i] = Token(tokens[i].text, tokens[i].idx, QUERY_MARK, False)
+    # a query mark begins the sentence of the word it queries: spaCy ends a sentence after every
+    # "?", which put "?" with the text before it, and its backward scope denied "swollen L calf ?DVT"
+    starts = [s.start - 1 if s.start - 1 in queried else s.start for s in sdoc.sents]
     starts += [i + 1 for i, t in enumerate(tokens) if t.is_space and "\n" in t.text]
     starts += _unit_stops(tokens)
     starts += _initial_stops(tokens)
     return Doc(text, tokens, starts)
+
+
+def _query_marks(tokens: list[Token]) -> set[int]:
+    """Indices of the question marks a clinician writes before a suspected diagnosis ("Imp:
+    ?statin myopathy", "R calf swollen ?DVT"): set off by a space in front and joined to the next
+    word, they query what follows, not what came before."""
+    out = set()
+    for i, t in enumerate(tokens[:-1]):
+        nxt = tokens[i + 1]
+        joined = nxt.idx == t.idx + 1 and nxt.text[:1].isalnum()
+        spaced = i == 0 or tokens[i - 1].idx + len(tokens[i - 1].text) < t.idx or tokens[i - 1].text in "(:/,"
+        if t.text == "?" and joined and spaced:
+            out.add(i)
+    return out
 
 
 def _unit_stops(tokens: list[Token]) -> list[int]:
