@@ -514,6 +514,18 @@ CASES: list[tuple[str, dict[str, bool | float], set[str]]] = [
     ("Imp: ?statin myopathy. NOT on a statin.", {"taking_statin": False}, set()),
     ("c/o L calf pain ?cellulitis ?DVT, no fever", {"calf_pain": True, "fever": False}, set()),
     ("Is it a clot? My calf is swollen.", {"unilateral_leg_swelling": True}, {"previous_dvt"}),
+    # pain in many regions is widespread; the back with the legs, or the shoulder and hip girdles,
+    # is not
+    ("I ache all over, legs, arms, back and neck.", {"widespread_pain": True}, set()),
+    ("Aching legs, arms and neck for months.", {"widespread_pain": True}, set()),
+    ("My back and legs hurt.", {}, {"widespread_pain"}),
+    (
+        "Aching and stiffness across both shoulders, upper arms, hips and thighs.",
+        {"shoulder_or_hip_girdle_aches": True},
+        {"widespread_pain"},
+    ),
+    ("The stiffness lasts about 2 hours each morning.", {"morning_stiffness_long": True}, set()),
+    ("Stiffness lasts 20 minutes.", {}, {"morning_stiffness_long"}),
 ]
 
 
