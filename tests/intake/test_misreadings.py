@@ -526,6 +526,16 @@ CASES: list[tuple[str, dict[str, bool | float], set[str]]] = [
     ),
     ("The stiffness lasts about 2 hours each morning.", {"morning_stiffness_long": True}, set()),
     ("Stiffness lasts 20 minutes.", {}, {"morning_stiffness_long"}),
+    # pain between the middle toes is a nerve (Morton's neuroma); the skin between them is skin
+    (
+        "Burning pain between my 3rd and 4th toes, like walking on a pebble.",
+        {"forefoot_pain_between_toes": True},
+        set(),
+    ),
+    ("Pain between my toes on the left foot.", {"forefoot_pain_between_toes": True}, {"skin_break"}),
+    ("Tingling between his first and second toes.", {"numbness_tingling": True}, {"forefoot_pain_between_toes"}),
+    ("Right heel feels like a stone bruise first thing.", {}, {"forefoot_pain_between_toes"}),
+    ("The skin between my toes is cracked and white.", {"skin_break": True}, {"cold_pale_leg"}),
 ]
 
 
