@@ -169,10 +169,10 @@ def test_a_person_the_questions_do_not_fit_is_asked_the_same_day_signs_too(ckb):
 
 
 def test_a_picture_outside_the_modelled_causes_ends_early_after_the_warning_signs(ckb):
-    # a rolled ankle (told in the description): sprains are not modelled, so the features of the
-    # modelled causes are not worth asking once the warning signs are checked
+    # a twisted knee (told in the description): its ligament and cartilage tears are not modelled,
+    # so the features of the modelled causes are not worth asking once the warning signs are checked
     sprain = {
-        "ankle_twisting_injury": True,
+        "knee_twisting_injury": True,
         "recent_injury": True,
         "unilateral_leg_swelling": True,  # the swollen ankle: not chased as a clot, nor as a limping child's hip
         "limp": True,

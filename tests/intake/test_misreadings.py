@@ -536,6 +536,11 @@ CASES: list[tuple[str, dict[str, bool | float], set[str]]] = [
     ("Tingling between his first and second toes.", {"numbness_tingling": True}, {"forefoot_pain_between_toes"}),
     ("Right heel feels like a stone bruise first thing.", {}, {"forefoot_pain_between_toes"}),
     ("The skin between my toes is cracked and white.", {"skin_break": True}, {"cold_pale_leg"}),
+    # after a rolled ankle: bones that do not hurt to press, and an ankle "puffed up", not out of breath
+    ("Pressing on the ankle bones themselves doesn't hurt.", {"point_bone_tenderness": False}, set()),
+    ("Tender over the lateral malleolus.", {"point_bone_tenderness": True}, set()),
+    ("Outside of my left ankle puffed up like a golf ball.", {}, {"breathless_or_chest_pain"}),
+    ("I get puffed walking up the stairs.", {"breathless_or_chest_pain": True}, set()),
 ]
 
 
