@@ -541,6 +541,14 @@ CASES: list[tuple[str, dict[str, bool | float], set[str]]] = [
     ("Tender over the lateral malleolus.", {"point_bone_tenderness": True}, set()),
     ("Outside of my left ankle puffed up like a golf ball.", {}, {"breathless_or_chest_pain"}),
     ("I get puffed walking up the stairs.", {"breathless_or_chest_pain": True}, set()),
+    # pain around the kneecap on stairs or sitting is kneecap pain; an older knee worse on stairs is not
+    (
+        "Ache around/behind both kneecaps, worse going down stairs and after sitting through a movie.",
+        {"kneecap_pain_stairs_or_sitting": True, "knee_pain": True},
+        set(),
+    ),
+    ("16F. 4/12 anterior knee pain bilat, worse on stairs.", {"kneecap_pain_stairs_or_sitting": True}, set()),
+    ("68F knee pain worse on stairs, crepitus.", {"knee_pain": True}, {"kneecap_pain_stairs_or_sitting"}),
 ]
 
 
