@@ -258,6 +258,26 @@ def test_a_rolled_ankle_is_not_sent_for_a_clot_scan_but_a_swollen_leg_is(ckb):
     )  # knee ligament and cartilage tears are not modelled
 
 
+def test_a_swollen_ankle_after_rolling_it_is_not_a_warning_sign_for_the_safety_net(ckb):
+    from legdx.triage import SIGN_PRESENT
+
+    # a rolled ankle with the Ottawa signs of a fracture absent: the swelling and the sudden start
+    # are what the twist explains, so self-care stands
+    sprain = {
+        "unilateral_leg_swelling": True,
+        "sudden_onset": True,
+        "recent_injury": True,
+        "point_bone_tenderness": False,
+        "unable_to_bear_weight": False,
+    }
+    twisted = assess(parse_case({"age": 27, "sex": "male", "findings": {**sprain, "ankle_twisting_injury": True}}), ckb)
+    assert twisted.triage.level is TriageLevel.ROUTINE, twisted.triage.reasons
+    # the same swelling and sudden start without the twist that explains them stay warning signs
+    untwisted = assess(parse_case({"age": 27, "sex": "male", "findings": sprain}), ckb)
+    assert untwisted.triage.level is not TriageLevel.ROUTINE
+    assert not any(r.startswith(SIGN_PRESENT.split("{")[0]) for r in twisted.triage.reasons)
+
+
 def test_loading_advice_waits_when_the_cause_may_be_something_else(ckb):
     from legdx.triage import LOADING_TAGS, WAIT_FOR_CAUSE
 

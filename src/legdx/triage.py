@@ -197,13 +197,20 @@ def _why_not_routine(kb: KnowledgeBase, facts: CaseFacts) -> str | None:
     Returns None when self-care stands, otherwise the plain reason it does not: a warning sign
     present (that no rule made more urgent), one left unanswered, or a picture that does not fit.
     """
-    present = sorted(f for f in facts.present if kb.findings[f].red_flag)
+    present = sorted(f for f in facts.present if _warning_sign_here(kb, f, facts))
     if present:
         return SIGN_PRESENT.format(signs=_listed(kb.findings[f].plain for f in present))
-    unknown = sorted(f for f in facts.unknown if kb.findings[f].red_flag)
+    unknown = sorted(f for f in facts.unknown if _warning_sign_here(kb, f, facts))
     if unknown:
         return SIGN_NOT_KNOWN.format(signs=_listed(kb.findings[f].plain for f in unknown))
     return None if _harmless_cause_leads(kb, facts) else DOES_NOT_FIT
+
+
+def _warning_sign_here(kb: KnowledgeBase, finding: str, facts: CaseFacts) -> bool:
+    """Is this finding a warning sign for the safety net in this case? Not when what explains it is
+    present (``expected_with``: a swollen ankle, or a sudden start, after rolling the ankle)."""
+    f = kb.findings[finding]
+    return f.red_flag and not any(other in facts.present for other in f.expected_with)
 
 
 def _listed(labels: Iterable[str]) -> str:
@@ -394,7 +401,10 @@ def triage_rows(ckb: CompiledKB, facts: RowFacts) -> IntArray:
     unsafe = np.zeros(n, dtype=bool)
     for f in facts.finding_ids:
         if kb.findings[f].red_flag:
-            unsafe |= facts.present(f)
+            explained = np.zeros(n, dtype=bool)
+            for other in kb.findings[f].expected_with:
+                explained |= facts.present(other)
+            unsafe |= facts.present(f) & ~explained
     leader = facts.share.argmax(axis=1)  # the first of equal shares, as max() over the dict
     harmless = np.array(
         [not c.must_not_miss and c.urgency.level.rank <= TriageLevel.SOON.rank for c in kb.conditions.values()]

@@ -390,6 +390,8 @@ def cross_check(kb: KnowledgeBase) -> list[str]:
         f.ask_with for f in kb.findings.values() if f.ask_with
     }
     for f in kb.findings.values():
+        for other in f.expected_with:
+            need("finding", kb.findings, other, f"findings.yaml: [{f.id}]: expected_with")
         if f.ask_with is not None and f.ask_with not in kb.question_groups:
             problems.append(
                 f"findings.yaml: [{f.id}]: ask_with: no question group {f.ask_with!r} in question_groups.yaml"

@@ -168,6 +168,9 @@ class Finding(Strict):
     # An event a person tells unprompted (a snake bite): read from a description or a case, never
     # asked in the interview, where as a one-finding warning sign it would be put to everyone.
     told_only: bool = False
+    # A warning sign that these findings explain when present: the safety net does not hold back
+    # self-care for it then (a swollen ankle after rolling it). Its triage rules decide for themselves.
+    expected_with: list[Id] = Field(default_factory=list)
     worsens: str | None = None
     unit: str | None = None
     range: Range | None = None
@@ -181,6 +184,12 @@ class Finding(Strict):
     def plain(self) -> str:
         """The finding in the person's words (its lay label, or its clinician label until it has one)."""
         return self.lay_label or self.clinician_label
+
+    @model_validator(mode="after")
+    def _expected_only_for_warning_signs(self) -> Finding:
+        if self.expected_with and not self.red_flag:
+            raise ValueError("`expected_with` is for warning signs (red_flag: true) only")
+        return self
 
     @model_validator(mode="after")
     def _numeric_shape(self) -> Finding:
