@@ -549,6 +549,25 @@ CASES: list[tuple[str, dict[str, bool | float], set[str]]] = [
     ),
     ("16F. 4/12 anterior knee pain bilat, worse on stairs.", {"kneecap_pain_stairs_or_sitting": True}, set()),
     ("68F knee pain worse on stairs, crepitus.", {"knee_pain": True}, {"kneecap_pain_stairs_or_sitting"}),
+    # (after the one run of sealed set 7) a child brought in by a parent: the symptoms are the child's
+    (
+        "A 4-year-old boy is brought to the emergency department by his father with a 1-day history of refusing to walk.",
+        {"unable_to_bear_weight": True},
+        set(),
+    ),
+    ("A 6-year-old girl is brought in by her mother with fever and a limp.", {"fever": True, "limp": True}, set()),
+    ("His father has restless legs.", {"family_history_rls": True}, set()),
+    (
+        "The hip is held flexed and he resists any passive movement, particularly internal rotation.",
+        {"painful_hip_rotation": True},
+        set(),
+    ),
+    (
+        "Two little puncture marks and the wife reckons she saw a zigzag snake slither off.",
+        {"venomous_bite": True},
+        set(),
+    ),
+    ("My foot is swelling up fast and going a purplish colour.", {"skin_dusky_or_blistering": True}, set()),
 ]
 
 
