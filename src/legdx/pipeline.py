@@ -219,10 +219,18 @@ def _next_tests(ckb: CompiledKB, post: Posterior, cs: CaseStates, probability: d
     A test is only suggested to settle a cause that is really in play: most of its value must come
     from conditions at least ``TEST_IN_PLAY`` likely (no clot scan for plain night cramps or for
     arterial disease already proven, just because a clot is a must-not-miss cause), and a test
-    whose results are already known is not suggested again.
+    whose results are already known is not suggested again. A cause that is not must-not-miss is
+    in play only while it also holds ``TEST_IN_PLAY`` of the shares: no sleep study for restless
+    legs once kneecap pain explains the picture.
     """
     kb = ckb.kb
-    in_play = np.array([probability[c] >= TEST_IN_PLAY for c in ckb.condition_ids])
+    in_play = np.array(
+        [
+            probability[c] >= TEST_IN_PLAY
+            and (kb.conditions[c].must_not_miss or post.share[ckb.condition_index[c]] >= TEST_IN_PLAY)
+            for c in ckb.condition_ids
+        ]
+    )
     tests: list[NextTest] = []
     for tv in value_of_tests(ckb, post, known=set(cs.values)):
         if tv.value < MIN_TEST_VALUE_BITS or len(tests) == MAX_NEXT_TESTS:
