@@ -31,9 +31,9 @@ LOWER_TITLES = ["dr.", "mr.", "mrs.", "prof."]  # kept whole ("ms." may be multi
 MAX_LEXEMES = 300_000  # a long-lived process rebuilds the blank pipeline when its vocabulary grows past this
 # quotation marks a writer puts round a word ("urine 'cola' coloured", "not the 'have to move them' thing"):
 # the matcher steps over them between the words of a pattern, and they do not use up a context scope
+QUOTES = frozenset(["'", '"', "‘", "’", "“", "”", "`", "''", "``"])
 # the NORM given to a clinician's query mark ("?DVT"): context.yaml gives it a short forward scope
 QUERY_MARK = "querymark"
-QUOTES = frozenset(["'", '"', "‘", "’", "“", "”", "`", "''", "``"])
 
 
 @dataclass(frozen=True, slots=True)
