@@ -34,6 +34,7 @@ MAX_LEXEMES = 300_000  # a long-lived process rebuilds the blank pipeline when i
 QUOTES = frozenset(["'", '"', "‘", "’", "“", "”", "`", "''", "``"])
 # the NORM given to a clinician's query mark ("?DVT"): context.yaml gives it a short forward scope
 QUERY_MARK = "querymark"
+QUERY_LEADS = frozenset(["(", ":", "/", ","])  # a query mark may follow these with no space: "Imp:?DVT"
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,7 +169,7 @@ def _query_marks(tokens: list[Token]) -> set[int]:
     for i, t in enumerate(tokens[:-1]):
         nxt = tokens[i + 1]
         joined = nxt.idx == t.idx + 1 and nxt.text[:1].isalnum()
-        spaced = i == 0 or tokens[i - 1].idx + len(tokens[i - 1].text) < t.idx or tokens[i - 1].text in "(:/,"
+        spaced = i == 0 or tokens[i - 1].idx + len(tokens[i - 1].text) < t.idx or tokens[i - 1].text in QUERY_LEADS
         if t.text == "?" and joined and spaced:
             out.add(i)
     return out
