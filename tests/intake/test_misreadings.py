@@ -568,6 +568,27 @@ CASES: list[tuple[str, dict[str, bool | float], set[str]]] = [
         set(),
     ),
     ("My foot is swelling up fast and going a purplish colour.", {"skin_dusky_or_blistering": True}, set()),
+    # an ulcer inside (a bleeding stomach ulcer years ago) is not a foot ulcer; one on the heel is
+    (
+        "Used to take naproxen but I had a bleeding ulcer in 2019.",
+        {"stomach_ulcer_or_bleeding": True},
+        {"foot_ulcer_or_gangrene"},
+    ),
+    ("PMH: peptic ulcer.", {}, {"foot_ulcer_or_gangrene"}),
+    ("There is a bleeding ulcer on my heel.", {"foot_ulcer_or_gangrene": True}, set()),
+    # tingling of the buttocks and thighs together is spinal claudication, not saddle numbness
+    (
+        "Tingling in both buttocks and thighs that comes on after he has walked 200 m.",
+        {"numbness_tingling": True},
+        {"saddle_numbness_or_bladder_change"},
+    ),
+    ("Numbness in both buttocks and around my bottom.", {"saddle_numbness_or_bladder_change": True}, set()),
+    # a lump that goes away on lying down is not pain brought on by lying down
+    ("A soft bulge when I cough, goes away when I lie down.", {"worse_lying_down": False}, set()),
+    ("It hurts when I lie down.", {"worse_lying_down": True}, set()),
+    # a blue bruise is a bruise; a foot that went blue is not
+    ("The ankle swelled and now there is a blue bruise.", {"bruising": True}, {"cold_pale_leg"}),
+    ("The foot went blue and cold an hour ago.", {"cold_pale_leg": True}, set()),
 ]
 
 
