@@ -346,3 +346,19 @@ def test_a_cause_explained_far_better_by_another_does_not_raise_the_level_by_its
     b = assess(parse_case({"age": 71, "sex": "male", "findings": calf}), ckb)
     assert b.conditions[0].id == "peripheral_artery_disease"
     assert b.triage.level is TriageLevel.SOON
+
+
+def test_a_night_cramp_that_stretching_ends_is_not_sudden_severe_pain(ckb, assess_case):
+    reason = next(r.reason for r in ckb.kb.triage_rules if r.id == "sudden_severe_pain")
+    cramp = {
+        "sudden_onset": True,
+        "severe_pain": True,
+        "sudden_muscle_tightening": True,
+        "worse_at_night": True,
+        "calf_pain": True,
+    }
+    stretched = assess_case(age=76, sex="male", findings={**cramp, "relieved_by_stretching": True})
+    assert reason not in stretched.triage.reasons
+    unrelieved = assess_case(age=76, sex="male", findings={**cramp, "relieved_by_stretching": False})
+    assert reason in unrelieved.triage.reasons
+    assert unrelieved.triage.level.rank >= TriageLevel.URGENT.rank
