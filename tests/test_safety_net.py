@@ -388,3 +388,23 @@ def test_the_safety_net_says_which_warning_sign_keeps_self_care_back(assess_case
     asked = assess_case(age=45, sex="female", findings=cramps, unknown=["fever"])
     assert asked.triage.level is TriageLevel.SOON
     assert asked.triage.reasons[0].startswith("Not yet known, and possibly a warning sign: a fever")
+
+
+def test_a_pop_as_the_ankle_rolls_is_not_sent_the_same_day_for_an_achilles_tendon(assess_case):
+    # an Ottawa-negative sprain with a pop: the sprain explains it far better than a torn Achilles
+    sprain = {
+        "ankle_twisting_injury": True,
+        "recent_injury": True,
+        "heavy_exercise": True,
+        "pop_or_snap_at_onset": True,
+        "sudden_onset": True,
+        "ankle_swelling": True,
+        "bruising": True,
+        "limp": True,
+        "unable_to_bear_weight": False,
+        "point_bone_tenderness": False,
+    }
+    a = assess_case(age=24, sex="male", findings=sprain)
+    assert a.conditions[0].id == "ankle_sprain"
+    assert not any(r.startswith("Torn Achilles") for r in a.triage.reasons)
+    assert a.triage.level is TriageLevel.SOON  # the pop still calls for a check within days

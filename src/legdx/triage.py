@@ -235,9 +235,10 @@ def _harmless_cause_leads(kb: KnowledgeBase, facts: CaseFacts) -> bool:
 
 def _outshone(cond: Condition) -> bool:
     """May this condition's urgency give way when another cause explains the picture far better?
-    Only a check within days of a cause that is not must-not-miss: a same-day or emergency urgency,
-    or a dangerous cause, always applies once the cause is possible."""
-    return not cond.must_not_miss and cond.urgency.level is TriageLevel.SOON
+    Only a check within days or the same day for a cause that is not must-not-miss (a torn Achilles
+    tendon beside a sprain that explains the pop): an emergency urgency, or a dangerous cause,
+    always applies once the cause is possible."""
+    return not cond.must_not_miss and cond.urgency.level in (TriageLevel.SOON, TriageLevel.URGENT)
 
 
 def triage(kb: KnowledgeBase, facts: CaseFacts) -> tuple[Triage, list[str]]:
