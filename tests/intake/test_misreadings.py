@@ -568,6 +568,12 @@ CASES: list[tuple[str, dict[str, bool | float], set[str]]] = [
         set(),
     ),
     ("My foot is swelling up fast and going a purplish colour.", {"skin_dusky_or_blistering": True}, set()),
+    # bedclothes the joint cannot bear are tenderness, not a leg that cannot take weight
+    ("The big toe is agony, I can't bear the bedsheet on it.", {"severe_pain": True}, {"unable_to_bear_weight"}),
+    ("I can't bear weight on it since the fall.", {"unable_to_bear_weight": True}, set()),
+    # restlessness is not being unable to walk
+    ("I cannot sit still I walk around the room.", {}, {"unable_to_bear_weight"}),
+    ("He cannot walk since this morning.", {"unable_to_bear_weight": True}, set()),
     # an ulcer inside (a bleeding stomach ulcer years ago) is not a foot ulcer; one on the heel is
     (
         "Used to take naproxen but I had a bleeding ulcer in 2019.",
