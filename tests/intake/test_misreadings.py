@@ -574,6 +574,11 @@ CASES: list[tuple[str, dict[str, bool | float], set[str]]] = [
     # restlessness is not being unable to walk
     ("I cannot sit still I walk around the room.", {}, {"unable_to_bear_weight"}),
     ("He cannot walk since this morning.", {"unable_to_bear_weight": True}, set()),
+    # an onset some hours ago, however it is written, is sudden; a pain that lasts hours after a run is not
+    ("From 3 hours his right leg is becoming cold.", {"sudden_onset": True}, set()),
+    ("For the past 2 hours he has had severe pain in the loin.", {"sudden_onset": True}, set()),
+    ("Since 6 hour my both thighs pain very strong.", {"sudden_onset": True}, set()),
+    ("The ache lasts for 2 hours after a run.", {}, {"sudden_onset"}),
     # an ulcer inside (a bleeding stomach ulcer years ago) is not a foot ulcer; one on the heel is
     (
         "Used to take naproxen but I had a bleeding ulcer in 2019.",
@@ -698,6 +703,10 @@ def test_capitals_do_not_change_the_reading(findings, text, finding, value):
         ("82 yr old f, calf pain", 82, "female"),
         ("63 m, smoker, calf pain on walking", 63, "male"),
         ("I walked 50 m, then my calf hurt", None, None),
+        # a relative's age written straight after them, as carers and non-native writers do
+        ("Sir my father 81 years, he has sugar and his leg is cold.", 81, "male"),
+        ("My mother 75 years old has a swollen calf.", 75, "female"),
+        ("My husband 20 years ago had a clot, now he has calf pain.", None, "male"),
     ],
 )
 def test_age_and_sex_shorthand(text, age, sex):

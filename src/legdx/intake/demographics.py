@@ -114,6 +114,8 @@ SUBJECT = re.compile(
 SUBJECT_AGE = re.compile(
     r"(?i)\s*(?:is|was|'s|’s|,|\(|-)\s*(?:now\s+|aged\s+|only\s+|just\s+)?(\d{1,3})\b(?![\s-]*(?:%|kg|lbs?|stone|cm|mg|"
     r"weeks|months|days|hours|minutes|years?\s+ago|times|miles|km|m\b))"
+    # ... or the age straight after the relative, with its unit: "my father 81 years, he ...", "My mother 75 years old"
+    r"|\s+(\d{1,3})(?=\s*(?:years?|yrs?|yo|y/o)\b(?!\s+ago))"
 )
 PRONOUNS: dict[Sex, re.Pattern[str]] = {
     "female": re.compile(r"(?i)\b(she|her|hers|herself)\b"),
@@ -184,8 +186,9 @@ def _subject(text: str) -> tuple[tuple[int, int], Sex | None, tuple[int, int] | 
     sex = RELATIVES[m.group(1).lower()]
     rest = text[m.end(1) :]
     a = SUBJECT_AGE.match(rest)
-    age_span = (m.end(1) + a.start(1), m.end(1) + a.end(1)) if a else None
-    age = int(a.group(1)) if a else None
+    g = (1 if a.group(1) else 2) if a else 0  # the age group of whichever form matched
+    age_span = (m.end(1) + a.start(g), m.end(1) + a.end(g)) if a else None
+    age = int(a.group(g)) if a else None
     before = re.search(
         r"(?i)\b(\d{1,3})[\s-]*(?:(?:years?|yrs?|y)[\s-]*old|yo|y/o|y\.o\.?)\s+(?:[\w-]+\s+)?$", text[: m.start(1)]
     )

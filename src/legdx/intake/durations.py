@@ -25,7 +25,8 @@ SUDDEN = [
     re.compile(
         r"(?i)\bsince\s+(?:this\s+(?:morning|afternoon|evening)|last\s+night|earlier\s+today|an?\s+hour|\d+\s*(?:am|pm|o'clock))\b"
     ),
-    re.compile(r"(?i)\b(?:over|in|within)\s+(?:the\s+)?(?:last|past)\s+(?:few\s+|couple\s+of\s+|\d+\s+)?hours?\b"),
+    re.compile(r"(?i)\b(?:over|in|within|for)\s+(?:the\s+)?(?:last|past)\s+(?:few\s+|couple\s+of\s+|\d+\s+)?hours?\b"),
+    re.compile(rf"(?i)\b(?:since|from)\s+{_N}\s*(?:hours?|hrs?)\b"),  # "since 6 hour", "from 3 hours" (non-native)
     re.compile(rf"(?i)\b{_N}[\s-]*(?:hours?|hrs?|h)[\s-]+(?:history|of)\b"),
 ]
 CHRONIC = [
