@@ -22,12 +22,12 @@ from legdx.interview import (
     RED_FLAG_SCREEN,
     SAME_DAY_SIGNS,
     InterviewState,
-    _other_emergency_signs,
     answer,
     answers_asked,
     next_question,
     stop_reason,
 )
+from legdx.kb.schema import TriageLevel
 
 
 def _start(ckb, age=60, sex="female"):
@@ -163,7 +163,7 @@ def test_a_person_the_questions_do_not_fit_is_asked_the_same_day_signs_too(ckb):
     assert ids[-2:] == [MORE_WARNING_SIGNS, SAME_DAY_SIGNS], ids
     items = [i.finding for i in asked[-1].items]
     assert "foot_ulcer_or_gangrene" in items and all(ckb.kb.findings[f].red_flag for f in items)
-    assert not set(items) & set(_other_emergency_signs(ckb))  # the emergency ones came on the screen before
+    assert not set(items) & {i.finding for i in asked[-2].items}  # nothing from the screen before again
     yes = answer(state.previous, SAME_DAY_SIGNS, {"foot_ulcer_or_gangrene": True}, ckb)
     assert assess(yes.to_case(), ckb).triage.level.value == "urgent"
 
@@ -479,3 +479,20 @@ def test_a_rule_whose_required_finding_is_unknown_is_not_chased(ckb):
         state = answer(state, fid, value, ckb)
     state, asked = _play_to_end(ckb, state, _none_of_these_then_dont_know)
     assert "longstanding_swelling" not in _asked_findings(asked)
+
+
+def test_a_hot_swollen_joint_is_asked_before_a_poorly_fitting_interview_ends(ckb):
+    # an 84-year-old with a hot, swollen knee (pseudogout) who knows only these answers: the closing
+    # screen picks the likeliest signs from the same-day ones and the emergency ones left out before
+    truth = {
+        "hot_swollen_joint": True,
+        "knee_pain": True,
+        "sudden_onset": True,
+        "limp": True,
+        "chronic_kidney_disease": True,
+        "taking_diuretic": True,
+        "fever": False,
+    }
+    sim = simulate(Case(age=84, sex="male", findings=truth), ckb)
+    assert ("hot_swollen_joint", True) in sim.state.answers
+    assert assess(sim.state.to_case(), ckb).triage.level.rank >= TriageLevel.URGENT.rank

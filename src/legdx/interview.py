@@ -615,6 +615,14 @@ def _same_day_signs(ckb: CompiledKB) -> tuple[str, ...]:
     return tuple(f for f in _signs_of_level(ckb, TriageLevel.URGENT) if f not in emergency)
 
 
+@cache
+def _closing_signs(ckb: CompiledKB) -> tuple[str, ...]:
+    """The signs the last screen of a poorly fitting interview chooses from (the likeliest first, by
+    :func:`_likeliest_signs`): the same-day signs and the emergency signs the screen before it left out
+    (a hot, swollen joint is an emergency only with a fever, so it was late in that screen's order)."""
+    return tuple(dict.fromkeys(_same_day_signs(ckb) + _other_emergency_signs(ckb)))
+
+
 def _signs_of_level(ckb: CompiledKB, level: TriageLevel) -> tuple[str, ...]:
     """The warning signs of the rules of one level, those that need the fewest other findings first."""
     kb = ckb.kb
@@ -739,7 +747,7 @@ def _plan(state: InterviewState, ckb: CompiledKB) -> tuple[Question | None, str 
         )
 
     same_day = (
-        _likeliest_signs(ckb, now, _more_warning_signs(state, ckb, _same_day_signs(ckb), every=True))
+        _likeliest_signs(ckb, now, _more_warning_signs(state, ckb, _closing_signs(ckb), every=True))
         if SAME_DAY_SIGNS not in state.asked and unsure
         else ()
     )  # worked out only when the screen could be asked
@@ -749,7 +757,7 @@ def _plan(state: InterviewState, ckb: CompiledKB) -> tuple[Question | None, str 
             SAME_DAY_SIGNS,
             same_day,
             "And do any of these apply to you now? (Choose 'none of these' if none do.)",
-            "These signs need a clinician to look the same day, so they are checked when the questions did not fit.",
+            "These signs need a clinician to look the same day or sooner, so they are checked when the questions did not fit.",
         )
 
     if left <= 0:
@@ -881,7 +889,7 @@ def question_findings(qid: str, ckb: CompiledKB) -> tuple[str, ...]:
     if qid == MORE_WARNING_SIGNS:
         return _other_emergency_signs(ckb)
     if qid == SAME_DAY_SIGNS:
-        return _same_day_signs(ckb)
+        return _closing_signs(ckb)
     if qid == MEDICINE_SAFETY:
         return tuple(
             dict.fromkeys(
