@@ -30,11 +30,15 @@ BLIND_SETS = [
     "blind_dev9.jsonl",
     "blind_dev10.jsonl",
     "blind_dev11.jsonl",
+    "blind_dev12.jsonl",
     "sealed/final_blind_7.jsonl",  # spent after its one run; a floor from now on
 ]
 # Labels the authors disagree on, left as written (tests/data/vignettes/README.md): a teenager's hard
 # lump with night pain is "within days" to five authors and same-day to these two.
 LABEL_DISPUTES = {"x052", "r017"}
+# Texts whose author's findings leave out a warning sign the text states: these are checked as
+# written (through the text reader) instead: a band of blisters (shingles, same day for antivirals).
+FINDINGS_INCOMPLETE = {"d12_034"}
 
 
 def _random_case(rng: random.Random, kb, binary: list[str], numeric: list[str]) -> dict:
@@ -307,7 +311,7 @@ def test_blind_sets_no_urgent_case_triaged_lower_and_no_unsafe_advice(name, ckb,
     under, unsafe = [], []
     for line in (repo / "tests/data/vignettes" / name).read_text().splitlines():
         row = json.loads(line)
-        case = _as_authored(row, kb)
+        case = row["case"] if row["id"] in FINDINGS_INCOMPLETE else _as_authored(row, kb)
         if case is None:
             continue
         a = assess(parse_case(case, kb), ckb)

@@ -579,6 +579,13 @@ CASES: list[tuple[str, dict[str, bool | float], set[str]]] = [
     ("For the past 2 hours he has had severe pain in the loin.", {"sudden_onset": True}, set()),
     ("Since 6 hour my both thighs pain very strong.", {"sudden_onset": True}, set()),
     ("The ache lasts for 2 hours after a run.", {}, {"sudden_onset"}),
+    # a boy woken by pain is a sudden start; a slip off a kerb is an injury; "low grade temps" a fever
+    ("My son woke up around 5am screaming with pain in his groin.", {"sudden_onset": True}, set()),
+    ("Today he slipped off a kerb and now cannot bear any weight.", {"recent_injury": True}, set()),
+    ("Red lumps on both shins 1/52, low grade temps.", {"fever": True}, set()),
+    # the colours of an old bruise are not dusky, dying skin; a foot turning purple is
+    ("Now some are turning purple/yellowish like old bruises.", {"bruising": True}, {"skin_dusky_or_blistering"}),
+    ("The foot is turning purple.", {"skin_dusky_or_blistering": True}, set()),
     # an ulcer inside (a bleeding stomach ulcer years ago) is not a foot ulcer; one on the heel is
     (
         "Used to take naproxen but I had a bleeding ulcer in 2019.",
