@@ -757,7 +757,8 @@ def _plan(state: InterviewState, ckb: CompiledKB) -> tuple[Question | None, str 
             SAME_DAY_SIGNS,
             same_day,
             "And do any of these apply to you now? (Choose 'none of these' if none do.)",
-            "These signs need a clinician to look the same day or sooner, so they are checked when the questions did not fit.",
+            "These signs need a clinician to look the same day or sooner, so they are checked when the questions"
+            " did not fit.",
         )
 
     if left <= 0:
