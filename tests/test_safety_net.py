@@ -382,13 +382,11 @@ def test_weakness_of_both_legs_is_same_day_unless_it_crept_on_over_months(assess
 
 
 def test_the_safety_net_says_which_warning_sign_keeps_self_care_back(assess_case):
-    lymph = {"unilateral_leg_swelling": True, "longstanding_swelling": True, "lymph_node_surgery_or_radiotherapy": True,
-             "heaviness_end_of_day": True, "persistent_symptoms": True}  # fmt: skip
-    a = assess_case(age=61, sex="female", findings=lymph)
-    assert a.conditions[0].id == "lymphoedema" and a.triage.level is TriageLevel.SOON
-    assert "one leg more swollen than the other" in a.triage.reasons[0]
-    assert "do not fit" not in a.triage.reasons[0]  # the picture fits; a warning sign holds self-care back
     cramps = {"sudden_muscle_tightening": True, "worse_at_night": True, "relieved_by_stretching": True}
+    sudden = assess_case(age=45, sex="female", findings={**cramps, "sudden_onset": True})
+    assert sudden.conditions[0].id == "nocturnal_leg_cramps" and sudden.triage.level is TriageLevel.SOON
+    assert "pain that started suddenly" in sudden.triage.reasons[0]
+    assert "do not fit" not in sudden.triage.reasons[0]  # the picture fits; a warning sign holds self-care back
     asked = assess_case(age=45, sex="female", findings=cramps, unknown=["fever"])
     assert asked.triage.level is TriageLevel.SOON
     assert asked.triage.reasons[0].startswith("Not yet known, and possibly a warning sign: a fever")
@@ -412,3 +410,15 @@ def test_a_pop_as_the_ankle_rolls_is_not_sent_the_same_day_for_an_achilles_tendo
     assert a.conditions[0].id == "ankle_sprain"
     assert not any(r.startswith("Torn Achilles") for r in a.triage.reasons)
     assert a.triage.level is TriageLevel.SOON  # the pop still calls for a check within days
+
+
+def test_a_leg_swollen_since_cancer_treatment_of_the_lymph_glands_is_seen_within_weeks(ckb, assess_case):
+    reason = next(
+        r.reason for r in ckb.kb.triage_rules if r.id == "leg_swelling_after_cancer_treatment_of_the_lymph_glands"
+    )
+    months = {"longstanding_swelling": True, "unilateral_leg_swelling": True, "heaviness_end_of_day": True}
+    after = assess_case(age=57, sex="female", findings={**months, "lymph_node_surgery_or_radiotherapy": True})
+    assert after.conditions[0].id == "lymphoedema"
+    assert after.triage.level is TriageLevel.SOON and after.triage.reasons[0] == reason
+    # swollen for months is not the new one-sided swelling of a clot: no "warning sign" for it
+    assert not any("one leg more swollen" in r for r in after.triage.reasons)

@@ -586,6 +586,14 @@ CASES: list[tuple[str, dict[str, bool | float], set[str]]] = [
     # the colours of an old bruise are not dusky, dying skin; a foot turning purple is
     ("Now some are turning purple/yellowish like old bruises.", {"bruising": True}, {"skin_dusky_or_blistering"}),
     ("The foot is turning purple.", {"skin_dusky_or_blistering": True}, set()),
+    # "symptom-free at rest and at night" denies both; an operation years ago is not a recent one
+    (
+        "He is symptom-free at rest and at night.",
+        {"worse_at_rest": False, "worse_at_night": False},
+        set(),
+    ),
+    ("57F, 2 yrs post radical hysterectomy.", {}, {"recent_immobilization_or_surgery"}),
+    ("Day 3 post hip replacement, calf swollen.", {"recent_immobilization_or_surgery": True}, set()),
     # an ulcer inside (a bleeding stomach ulcer years ago) is not a foot ulcer; one on the heel is
     (
         "Used to take naproxen but I had a bleeding ulcer in 2019.",
