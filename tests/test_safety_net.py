@@ -422,3 +422,11 @@ def test_a_leg_swollen_since_cancer_treatment_of_the_lymph_glands_is_seen_within
     assert after.triage.level is TriageLevel.SOON and after.triage.reasons[0] == reason
     # swollen for months is not the new one-sided swelling of a clot: no "warning sign" for it
     assert not any("one leg more swollen" in r for r in after.triage.reasons)
+
+
+def test_a_sudden_start_with_an_injury_is_not_a_warning_sign_by_itself(assess_case):
+    bump = {"recent_injury": True, "sudden_onset": True, "calf_pain": True, "cannot_stand_on_tiptoe": False}
+    a = assess_case(age=35, sex="male", findings=bump)
+    assert not any("pain that started suddenly" in r for r in a.triage.reasons)
+    alone = assess_case(age=35, sex="male", findings={"sudden_onset": True, "shin_pain": True})
+    assert alone.triage.level.rank >= TriageLevel.SOON.rank
