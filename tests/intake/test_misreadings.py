@@ -594,6 +594,8 @@ CASES: list[tuple[str, dict[str, bool | float], set[str]]] = [
     ),
     ("57F, 2 yrs post radical hysterectomy.", {}, {"recent_immobilization_or_surgery"}),
     ("Day 3 post hip replacement, calf swollen.", {"recent_immobilization_or_surgery": True}, set()),
+    # a knee that "has become hot, swollen" is a hot, swollen joint
+    ("Over 36 hours the knee has become hot, swollen and painful.", {"hot_swollen_joint": True}, set()),
     # an ulcer inside (a bleeding stomach ulcer years ago) is not a foot ulcer; one on the heel is
     (
         "Used to take naproxen but I had a bleeding ulcer in 2019.",
@@ -722,6 +724,8 @@ def test_capitals_do_not_change_the_reading(findings, text, finding, value):
         ("Sir my father 81 years, he has sugar and his leg is cold.", 81, "male"),
         ("My mother 75 years old has a swollen calf.", 75, "female"),
         ("My husband 20 years ago had a clot, now he has calf pain.", None, "male"),
+        ("Writing on behalf of my daughter, she's 14. She has knee pain.", 14, "female"),
+        ("I write for my husband, he is 38 years. His legs are weak.", 38, "male"),
     ],
 )
 def test_age_and_sex_shorthand(text, age, sex):

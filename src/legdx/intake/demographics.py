@@ -111,11 +111,15 @@ SUBJECT = re.compile(
     r"^\W{0,3}(?:i'?m\s+|i\s+am\s+)?(?:asking|writing|enquiring|inquiring)\s+(?:for|on\s+behalf\s+of)\s+(?:a|my|our)\s+)"
     r"(" + "|".join(RELATIVES) + r")\b"
 )
-SUBJECT_AGE = re.compile(
-    r"(?i)\s*(?:is|was|'s|’s|,|\(|-)\s*(?:now\s+|aged\s+|only\s+|just\s+)?(\d{1,3})\b(?![\s-]*(?:%|kg|lbs?|stone|cm|mg|"
-    r"weeks|months|days|hours|minutes|years?\s+ago|times|miles|km|m\b))"
-    # ... or the age straight after the relative, with its unit: "my father 81 years, he ...", "My mother 75 years old"
-    r"|\s+(\d{1,3})(?=\s*(?:years?|yrs?|yo|y/o)\b(?!\s+ago))"
+_NOT_AN_AGE = r"(?![\s-]*(?:%|kg|lbs?|stone|cm|mg|weeks|months|days|hours|minutes|years?\s+ago|times|miles|km|m\b))"
+# the relative's age, where it follows them (group 1 in each form, tried in order):
+SUBJECT_AGE = (
+    # "my dad is 82", "Mum (79)", "Dad, 82,"
+    re.compile(r"(?i)\s*(?:is|was|'s|’s|,|\(|-)\s*(?:now\s+|aged\s+|only\s+|just\s+)?(\d{1,3})\b" + _NOT_AN_AGE),
+    # "my father 81 years, he ...", "My mother 75 years old"
+    re.compile(r"(?i)\s+(\d{1,3})(?=\s*(?:years?|yrs?|yo|y/o)\b(?!\s+ago))"),
+    # "on behalf of my daughter, she's 14"
+    re.compile(r"(?i)\s*,?\s*(?:she|he)\s*(?:'s|’s|is)\s+(?:now\s+|only\s+|just\s+)?(\d{1,3})\b" + _NOT_AN_AGE),
 )
 PRONOUNS: dict[Sex, re.Pattern[str]] = {
     "female": re.compile(r"(?i)\b(she|her|hers|herself)\b"),
@@ -185,10 +189,9 @@ def _subject(text: str) -> tuple[tuple[int, int], Sex | None, tuple[int, int] | 
         return None
     sex = RELATIVES[m.group(1).lower()]
     rest = text[m.end(1) :]
-    a = SUBJECT_AGE.match(rest)
-    g = (1 if a.group(1) else 2) if a else 0  # the age group of whichever form matched
-    age_span = (m.end(1) + a.start(g), m.end(1) + a.end(g)) if a else None
-    age = int(a.group(g)) if a else None
+    a = next((x for x in (form.match(rest) for form in SUBJECT_AGE) if x), None)
+    age_span = (m.end(1) + a.start(1), m.end(1) + a.end(1)) if a else None
+    age = int(a.group(1)) if a else None
     before = re.search(
         r"(?i)\b(\d{1,3})[\s-]*(?:(?:years?|yrs?|y)[\s-]*old|yo|y/o|y\.o\.?)\s+(?:[\w-]+\s+)?$", text[: m.start(1)]
     )
