@@ -430,3 +430,9 @@ def test_a_sudden_start_with_an_injury_is_not_a_warning_sign_by_itself(assess_ca
     assert not any("pain that started suddenly" in r for r in a.triage.reasons)
     alone = assess_case(age=35, sex="male", findings={"sudden_onset": True, "shin_pain": True})
     assert alone.triage.level.rank >= TriageLevel.SOON.rank
+
+
+def test_a_fever_with_sudden_leg_pain_is_same_day(assess_case):
+    a = assess_case(age=17, sex="male", findings={"fever": True, "sudden_onset": True, "bilateral": True})
+    assert a.triage.level.rank >= TriageLevel.URGENT.rank
+    assert any("fever with leg pain that came on suddenly" in r for r in a.triage.reasons)

@@ -618,22 +618,40 @@ def _same_day_signs(ckb: CompiledKB) -> tuple[str, ...]:
 @cache
 def _closing_signs(ckb: CompiledKB) -> tuple[str, ...]:
     """The signs the last screen of a poorly fitting interview chooses from (the likeliest first, by
-    :func:`_likeliest_signs`): the same-day signs and the emergency signs the screen before it left out
-    (a hot, swollen joint is an emergency only with a fever, so it was late in that screen's order)."""
-    return tuple(dict.fromkeys(_same_day_signs(ckb) + _other_emergency_signs(ckb)))
+    :func:`_likeliest_signs`): the same-day signs, and the emergency signs that call for same-day care
+    by themselves, which the screen before may have left out (a hot, swollen joint is an emergency
+    only with a fever, so it comes late in that screen's order). Not the first screen's signs (asked
+    already), nor signs a person only tells (a testicle's pain is never asked)."""
+    alone = _within(ckb, TriageLevel.URGENT, 0)
+    first = set(_adult_screen(ckb))
+    emergency = (
+        f for f in _other_emergency_signs(ckb) if f in alone and f not in first and not ckb.kb.findings[f].told_only
+    )
+    return tuple(dict.fromkeys([*_same_day_signs(ckb), *emergency]))
 
 
-def _signs_of_level(ckb: CompiledKB, level: TriageLevel) -> tuple[str, ...]:
-    """The warning signs of the rules of one level, those that need the fewest other findings first."""
-    kb = ckb.kb
+def _needs(ckb: CompiledKB, level: TriageLevel) -> dict[str, int]:
+    """For each finding in the rules of one level, the fewest other findings a rule needs beside it."""
     need: dict[str, int] = {}
-    for rule in kb.triage_rules:
+    for rule in ckb.kb.triage_rules:
         if rule.level is not level:
             continue
         groups = [g for g in (rule.any, rule.also_any) if g]
         for f in {*rule.all, *(f for g in groups for f in g)}:
             others = len([x for x in rule.all if x != f]) + sum(1 for g in groups if f not in g)
             need[f] = min(need.get(f, others), others)
+    return need
+
+
+def _within(ckb: CompiledKB, level: TriageLevel, others: int) -> set[str]:
+    """Findings that call for this level with at most ``others`` other findings beside them."""
+    return {f for f, n in _needs(ckb, level).items() if n <= others}
+
+
+def _signs_of_level(ckb: CompiledKB, level: TriageLevel) -> tuple[str, ...]:
+    """The warning signs of the rules of one level, those that need the fewest other findings first."""
+    kb = ckb.kb
+    need = _needs(ckb, level)
     signs = [
         f.id
         for f in kb.findings.values()
