@@ -31,6 +31,7 @@ BLIND_SETS = [
     "blind_dev10.jsonl",
     "blind_dev11.jsonl",
     "blind_dev12.jsonl",
+    "blind_dev13.jsonl",
     "sealed/final_blind_7.jsonl",  # spent after its one run; a floor from now on
 ]
 # Labels the authors disagree on, left as written (tests/data/vignettes/README.md): a teenager's hard
@@ -436,3 +437,21 @@ def test_a_fever_with_sudden_leg_pain_is_same_day(assess_case):
     a = assess_case(age=17, sex="male", findings={"fever": True, "sudden_onset": True, "bilateral": True})
     assert a.triage.level.rank >= TriageLevel.URGENT.rank
     assert any("fever with leg pain that came on suddenly" in r for r in a.triage.reasons)
+
+
+@pytest.mark.parametrize(
+    ("findings", "rule"),
+    [
+        ({"shooting_pain_below_knee": True, "bilateral": True, "low_back_pain": True}, "shooting_pain_down_both_legs"),
+        (
+            {"recent_weight_loss": True, "worse_at_night": True, "thigh_or_buttock_pain": True},
+            "rest_or_night_pain_with_weight_loss",
+        ),
+    ],
+)
+def test_sciatica_in_both_legs_and_night_pain_with_weight_loss_are_never_self_care(ckb, assess_case, findings, rule):
+    r = next(x for x in ckb.kb.triage_rules if x.id == rule)
+    a = assess_case(age=60, sex="male", findings=findings)
+    assert r.reason in a.triage.reasons and a.triage.level.rank >= r.level.rank
+    one_side = assess_case(age=60, sex="male", findings={**findings, "bilateral": False, "recent_weight_loss": False})
+    assert r.reason not in one_side.triage.reasons

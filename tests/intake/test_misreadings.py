@@ -596,6 +596,30 @@ CASES: list[tuple[str, dict[str, bool | float], set[str]]] = [
     ("Day 3 post hip replacement, calf swollen.", {"recent_immobilization_or_surgery": True}, set()),
     # a knee that "has become hot, swollen" is a hot, swollen joint
     ("Over 36 hours the knee has become hot, swollen and painful.", {"hot_swollen_joint": True}, set()),
+    # saddle numbness and bladder trouble as people write them
+    (
+        "My butt and the inside of my upper thighs feel numb, like when I wipe I can barely feel it.",
+        {"saddle_numbness_or_bladder_change": True},
+        set(),
+    ),
+    ("I had to really push to pee this morning.", {"saddle_numbness_or_bladder_change": True}, set()),
+    # a teenager who is "vague and sleepy" is drowsy; "burning up" is a fever, not a burning pain
+    ("She's a bit vague and sleepy, not really answering me properly.", {"confusion": True}, set()),
+    ("Her feet feel freezing even though she's burning up.", {"fever": True}, {"burning_pain"}),
+    # a boy's sore privates are his testicles
+    ("When I asked he did say his privates are sore too.", {"testicular_pain": True}, set()),
+    # a negated list runs on to its "or" however many items it has
+    (
+        "He has had no fever, weight loss, rash, or joint swelling.",
+        {"fever": False, "recent_weight_loss": False},
+        set(),
+    ),
+    # "for like a year" is a duration; heels "at the back, on the tendon" are the Achilles
+    ("For like a year I've had a deep ache in my butt.", {"persistent_symptoms": True}, set()),
+    ("Both my heels at the back, on the tendon, are painful.", {"achilles_pain": True}, set()),
+    # walking about to loosen stiffness is not the urge to move of restless legs
+    ("I have to get up and walk around to loosen it.", {"relieved_by_movement": True}, {"urge_to_move"}),
+    ("I have to get up and walk around, my legs won't keep still.", {"urge_to_move": True}, set()),
     # an ulcer inside (a bleeding stomach ulcer years ago) is not a foot ulcer; one on the heel is
     (
         "Used to take naproxen but I had a bleeding ulcer in 2019.",
@@ -726,6 +750,7 @@ def test_capitals_do_not_change_the_reading(findings, text, finding, value):
         ("My husband 20 years ago had a clot, now he has calf pain.", None, "male"),
         ("Writing on behalf of my daughter, she's 14. She has knee pain.", 14, "female"),
         ("I write for my husband, he is 38 years. His legs are weak.", 38, "male"),
+        ("Sorry if this is the wrong place to ask. My son is 12 and he's crying with pain.", 12, "male"),
     ],
 )
 def test_age_and_sex_shorthand(text, age, sex):

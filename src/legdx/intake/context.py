@@ -80,10 +80,31 @@ def _forward_end(doc: Doc, mod: Modifier, sent_end: int, stops: list[int]) -> in
     if mod.rule.comma_ends:
         for i in range(mod.end, end):
             if doc[i].text == ",":
-                if not any(doc[j].norm in LIST_WORDS for j in range(i + 1, end)):
+                if not any(doc[j].norm in LIST_WORDS for j in range(i + 1, end)) and not _list_goes_on(
+                    doc, i, sent_end
+                ):
                     end = i
                 break
     return end
+
+
+LIST_ITEM = 3  # words in one item of a list ("no fever, weight loss, rash, or joint swelling")
+
+
+def _list_goes_on(doc: Doc, comma: int, sent_end: int) -> bool:
+    """Do short items separated by commas run from this comma to an "or"/"nor" item, however
+    many there are (beyond the negator's reach)?"""
+    words = 0
+    for i in range(comma + 1, sent_end):
+        if doc[i].norm in LIST_WORDS:
+            return True
+        if doc[i].text == ",":
+            words = 0
+            continue
+        words += 1
+        if words > LIST_ITEM:
+            return False
+    return False
 
 
 def _backward_start(doc: Doc, mod: Modifier, sent_start: int, stops: list[int]) -> int:

@@ -107,7 +107,8 @@ RELATIVES: dict[str, Sex | None] = {
 SUBJECT = re.compile(
     # "my dad", "my elderly mum", "my 70 year old father"
     # ... and "Asking for a friend: his leg ...", "writing on behalf of my mum"
-    r"(?i)(?:^[^.!?\n]{0,40}?\b(?:my|our)\s+(?:[\w-]+\s+){0,3}?|^\W{0,3}|"
+    # ... also after a short opening ("Sorry if this is the wrong place to ask. My son is 12 ...")
+    r"(?i)(?:^(?:[^.!?\n]{0,60}[.!?]\s+)?[^.!?\n]{0,40}?\b(?:my|our)\s+(?:[\w-]+\s+){0,3}?|^\W{0,3}|"
     r"^\W{0,3}(?:i'?m\s+|i\s+am\s+)?(?:asking|writing|enquiring|inquiring)\s+(?:for|on\s+behalf\s+of)\s+(?:a|my|our)\s+)"
     r"(" + "|".join(RELATIVES) + r")\b"
 )

@@ -83,7 +83,7 @@ _FRACTION_DAYS = {"7": 1.0, "52": 7.0, "12": 30.4}
 # a duration must be tied to the complaint by one of these, before or after it
 TIED_BEFORE = re.compile(
     r"(?i)(?:\b(?:for|over|since|from|past|last|lasting|about|around|approximately|roughly|nearly|almost|x|c/o|with|of|"
-    r"now|had|having|after|already)\s+(?:the\s+)?(?:last\s+|past\s+)?(?:maybe\s+|about\s+|around\s+|only\s+|just\s+)?"
+    r"now|had|having|after|already)\s+(?:the\s+)?(?:last\s+|past\s+)?(?:maybe\s+|about\s+|around\s+|only\s+|just\s+|like\s+|almost\s+|nearly\s+|over\s+)?"
     r"|[~(]\s*|^\W*|\b(?:pain|ache|aching|swelling|symptoms|cramps?|numbness|tingling|hx)\s*)$"
 )
 TIED_AFTER = re.compile(
