@@ -620,6 +620,26 @@ CASES: list[tuple[str, dict[str, bool | float], set[str]]] = [
     # walking about to loosen stiffness is not the urge to move of restless legs
     ("I have to get up and walk around to loosen it.", {"relieved_by_movement": True}, {"urge_to_move"}),
     ("I have to get up and walk around, my legs won't keep still.", {"urge_to_move": True}, set()),
+    # "Evening," opening a message is a greeting; knees "getting worse" hurt
+    ("Evening, both knees have been getting worse over about 3 years.", {"knee_pain": True}, {"worse_at_night"}),
+    # a bone that hurts where it is pressed (Ottawa), not a shin sore all along its edge; one ankle's two sides
+    (
+        "The ankle is very swollen both sides and when I press the bone on the outside back edge it is very painful.",
+        {"point_bone_tenderness": True},
+        {"bilateral"},
+    ),
+    (
+        "When I press along inside edge of bone it is sore but not one point, more all along.",
+        {},
+        {"point_bone_tenderness"},
+    ),
+    # a negated list reaches its last item; "pain-free" is no pain
+    ("No pain walking round normally, at rest or at night.", {"worse_at_rest": False, "worse_at_night": False}, set()),
+    ("Rotation of the hip is full and pain-free.", {}, {"painful_hip_rotation", "hip_or_groin_pain"}),
+    # a hard thing, or a hard cramp, is not a cramp's knot or a tense compartment
+    ("Got a hard, tender, red line running up the inside of my leg.", {}, {"sudden_muscle_tightening"}),
+    ("I got a hard cramp in my calf last night.", {"sudden_muscle_tightening": True}, {"tense_swollen_compartment"}),
+    ("My calf is rock hard and swollen after the crush injury.", {"tense_swollen_compartment": True}, set()),
     # an ulcer inside (a bleeding stomach ulcer years ago) is not a foot ulcer; one on the heel is
     (
         "Used to take naproxen but I had a bleeding ulcer in 2019.",

@@ -80,9 +80,10 @@ def _forward_end(doc: Doc, mod: Modifier, sent_end: int, stops: list[int]) -> in
     if mod.rule.comma_ends:
         for i in range(mod.end, end):
             if doc[i].text == ",":
-                if not any(doc[j].norm in LIST_WORDS for j in range(i + 1, end)) and not _list_goes_on(
-                    doc, i, sent_end
-                ):
+                last = _last_list_item(doc, i, sent_end)
+                if last is not None:
+                    end = max(end, min(sent_end, last + 1 + LIST_ITEM))  # the negation reaches the "or" item
+                elif not any(doc[j].norm in LIST_WORDS for j in range(i + 1, end)):
                     end = i
                 break
     return end
@@ -91,20 +92,21 @@ def _forward_end(doc: Doc, mod: Modifier, sent_end: int, stops: list[int]) -> in
 LIST_ITEM = 3  # words in one item of a list ("no fever, weight loss, rash, or joint swelling")
 
 
-def _list_goes_on(doc: Doc, comma: int, sent_end: int) -> bool:
-    """Do short items separated by commas run from this comma to an "or"/"nor" item, however
-    many there are (beyond the negator's reach)?"""
+def _last_list_item(doc: Doc, comma: int, sent_end: int) -> int | None:
+    """Where short items separated by commas, from this comma on, reach an "or"/"nor" item (the
+    index of that word), however many items there are; None when the words after the comma are not
+    such a list."""
     words = 0
     for i in range(comma + 1, sent_end):
         if doc[i].norm in LIST_WORDS:
-            return True
+            return i
         if doc[i].text == ",":
             words = 0
             continue
         words += 1
         if words > LIST_ITEM:
-            return False
-    return False
+            return None
+    return None
 
 
 def _backward_start(doc: Doc, mod: Modifier, sent_start: int, stops: list[int]) -> int:
