@@ -640,6 +640,10 @@ CASES: list[tuple[str, dict[str, bool | float], set[str]]] = [
     ("Got a hard, tender, red line running up the inside of my leg.", {}, {"sudden_muscle_tightening"}),
     ("I got a hard cramp in my calf last night.", {"sudden_muscle_tightening": True}, {"tense_swollen_compartment"}),
     ("My calf is rock hard and swollen after the crush injury.", {"tense_swollen_compartment": True}, set()),
+    # Achilles pain told as a lay person tells it; long morning stiffness with a simile in it
+    ("Both my heels at the back are paining and stiff.", {"achilles_pain": True}, set()),
+    ("The thick cord above the heel is swollen and tender to touch.", {"achilles_pain": True}, set()),
+    ("Mornings I am stiff like a robot for an hour or more.", {"morning_stiffness_long": True}, set()),
     # an ulcer inside (a bleeding stomach ulcer years ago) is not a foot ulcer; one on the heel is
     (
         "Used to take naproxen but I had a bleeding ulcer in 2019.",
