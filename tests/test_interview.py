@@ -496,3 +496,24 @@ def test_a_hot_swollen_joint_is_asked_before_a_poorly_fitting_interview_ends(ckb
     sim = simulate(Case(age=84, sex="male", findings=truth), ckb)
     assert ("hot_swollen_joint", True) in sim.state.answers
     assert assess(sim.state.to_case(), ckb).triage.level.rank >= TriageLevel.URGENT.rank
+
+
+def test_a_same_day_sign_in_the_last_answers_still_gets_its_emergency_question(ckb):
+    # a 77-year-old with spreading cellulitis who knows only these answers: the fever comes with the
+    # last answer of the budget, and the confusion that makes it sepsis is still asked
+    truth = {
+        "spreading_redness": True,
+        "calf_redness_warmth": True,
+        "fever": True,
+        "confusion": True,
+        "fainting_or_collapse": True,
+        "skin_break": True,
+        "diabetes": True,
+        "chronic_kidney_disease": True,
+        "longstanding_swelling": True,
+        "previous_cellulitis": True,
+        "skin_dusky_or_blistering": False,
+        "pain_out_of_proportion": False,
+    }
+    sim = simulate(Case(age=77, sex="male", findings=truth), ckb)
+    assert assess(sim.state.to_case(), ckb).triage.level is TriageLevel.EMERGENCY

@@ -127,6 +127,7 @@ SWEEP_RESERVE = 2  # ... and they come when this few answers are left, at the la
 REACH_MISSING = 1  # after a same-day sign, an emergency rule this many answers from firing is still asked about
 MAX_RESULTS = 3  # measured values asked for in the one results group
 RESULTS_BEFORE_END = 2  # the results group comes this many answers before the budget runs out, at the latest
+REACH_FOLLOW_UP = 1  # answers past the budget for what could make a same-day sign an emergency (_emergency_reach)
 RESULTS_FOLLOW_UP = 1  # answers past the budget for the warning sign a value from the results group calls for
 
 QuestionKind = Literal["demographics", "screen", "items", "numbers", "yes_no", "number"]
@@ -780,6 +781,11 @@ def _plan(state: InterviewState, ckb: CompiledKB) -> tuple[Question | None, str 
         )
 
     if left <= 0:
+        if now.warning_level.rank >= TriageLevel.URGENT.rank and left > -REACH_FOLLOW_UP:
+            # a same-day sign that came with the last answers: what could make it an emergency, past the budget
+            reach = _emergency_reach(state, ckb, now, set(_singles(state, ckb)))
+            if reach is not None:
+                return single(reach, _gains([reach], ckb, now.post)), None
         if more and unsure:
             return more_signs(), None  # never end a poorly fitting interview without the other emergency signs
         if same_day and unsure:
