@@ -517,3 +517,21 @@ def test_a_same_day_sign_in_the_last_answers_still_gets_its_emergency_question(c
     }
     sim = simulate(Case(age=77, sex="male", findings=truth), ckb)
     assert assess(sim.state.to_case(), ckb).triage.level is TriageLevel.EMERGENCY
+
+
+def test_the_results_group_is_not_cut_short_by_the_budget(ckb):
+    # cramps in both legs on a diuretic, with a low magnesium and a borderline potassium: the results
+    # group comes late, and its third value (the magnesium that settles it) is still asked
+    truth = {
+        "sudden_muscle_tightening": True,
+        "numbness_tingling": True,
+        "bilateral": True,
+        "taking_diuretic": True,
+        "fever": False,
+        "magnesium_mmol_l": 0.34,
+        "potassium_mmol_l": 3.4,
+        "calcium_mmol_l": 2.16,
+    }
+    sim = simulate(Case(age=55, sex="male", findings=truth), ckb)
+    assert ("magnesium_mmol_l", 0.34) in sim.state.answers
+    assert assess(sim.state.to_case(), ckb).triage.level.rank >= TriageLevel.URGENT.rank

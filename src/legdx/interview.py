@@ -818,8 +818,10 @@ def _plan(state: InterviewState, ckb: CompiledKB) -> tuple[Question | None, str 
         chosen = sweep  # never stop without the warning signs of the causes in play
     elif results and (stopping or left <= len(results) + RESULTS_BEFORE_END):
         # before stopping (or running out of answers): results the person may have that would settle a likely cause
-        # keep an answer after the group: a value in a warning band makes its warning sign worth asking
-        items = [_numeric_item(ckb.kb.findings[f]) for f in results[: max(1, left)]]
+        # keep an answer after the group: a value in a warning band makes its warning sign worth asking;
+        # the whole group even when fewer answers are left (a low magnesium beside a low potassium had
+        # been cut off by the budget, and the cause it settles with it)
+        items = [_numeric_item(ckb.kb.findings[f]) for f in results]
         return ask(
             id=TEST_RESULTS,
             kind="numbers",
