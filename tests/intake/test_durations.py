@@ -49,6 +49,10 @@ def test_explicit_sudden_beats_a_long_history_elsewhere(read):
         ("Leg pain for the past year or so.", True),
         ("Since yesterday she has had tingling in her feet.", False),
         ("It started two weeks ago.", False),
+        ("My knees have been giving me jip for a couple of years now.", True),
+        ("For like the last 4 months my left heel kills me first thing.", True),
+        ("Heel pain for 3-4 months.", True),
+        ("Heel pain for 1-2 weeks.", False),
     ],
 )
 def test_a_stated_duration_says_whether_symptoms_persist(read, text, value):
@@ -63,6 +67,7 @@ def test_a_stated_duration_says_whether_symptoms_persist(read, text, value):
         "Stiff for 10 minutes in the morning, knee pain.",  # how long an episode lasts
         "Pregnant, 30 weeks, and my legs ache.",  # a gestation
         "She stopped smoking 6/12 ago; calf pain on walking.",  # a habit
+        "For the last 2-3 months my heel has hurt.",  # a range across three months: not known
     ],
 )
 def test_durations_that_are_not_how_long_the_complaint_has_lasted(read, text):

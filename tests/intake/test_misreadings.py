@@ -665,6 +665,67 @@ CASES: list[tuple[str, dict[str, bool | float], set[str]]] = [
     # a blue bruise is a bruise; a foot that went blue is not
     ("The ankle swelled and now there is a blue bruise.", {"bruising": True}, {"cold_pale_leg"}),
     ("The foot went blue and cold an hour ago.", {"cold_pale_leg": True}, set()),
+    # runs "bumped up" are raised, not knocked; pain only on the outer thigh is not a numb patch
+    ("Bumped my long runs up from 8k to 16k in three weeks.", {"training_increase": True}, {"recent_injury"}),
+    ("I bumped my knee on the table.", {"recent_injury": True}, set()),
+    ("Foam roller is agony on the outside of my thigh.", {}, {"lateral_thigh_numbness"}),
+    ("A numb, burning patch on the outer thigh.", {"lateral_thigh_numbness": True}, set()),
+    ("Reduced sensation over the anterolateral thigh.", {"lateral_thigh_numbness": True}, set()),
+    # "pain outer R hip" in shorthand; "can't lie on that side at night" is night pain, not its denial
+    ("58F. 5/12 pain outer R hip, can't lie on R side at night.", {"lateral_hip_pain": True}, {"knee_pain"}),
+    ("Can't lie on my right side at night.", {"worse_at_night": True}, set()),
+    # plain "above / below the knee" places the pain away from the knee; "just below" is at it
+    ("Pain stays above knee, no groin pain.", {}, {"knee_pain"}),
+    ("Pain just below his right knee for 6 weeks.", {"knee_pain": True}, set()),
+    ("Gets worse the longer I go until I have to walk.", {"worse_with_continued_exercise": True}, set()),
+    (
+        "Aching down both thighs on the same days, settles when the period finishes.",
+        {"cyclical_with_menstruation": True},
+        set(),
+    ),
+    # a foot's own shooting pain is not sciatica; a side "unaffected" after an earlier "no" stays spared
+    (
+        "Burning pain in the ball of her left foot that shoots into the third and fourth toes.",
+        {"forefoot_pain_between_toes": True},
+        {"shooting_pain_below_knee"},
+    ),
+    ("She has no back pain and the right foot is unaffected.", {"bilateral": False}, set()),
+    ("My left heel kills me first thing in the morning.", {"heel_pain_first_steps": True}, set()),
+    ("Those first few steps out of bed I'm basically hobbling.", {"heel_pain_first_steps": True}, set()),
+    ("My knees are paining me since maybe two years.", {"knee_pain": True, "persistent_symptoms": True}, set()),
+    ("Worse going down stairs and after long walks.", {"pain_on_walking": True}, set()),
+    ("Both knees ache behind the kneecap, worst going down stairs.", {}, {"pain_on_walking"}),
+    (
+        "My knees have been giving me jip for a couple of years now.",
+        {"knee_pain": True, "persistent_symptoms": True},
+        set(),
+    ),
+    ("Since yesterday both my heel back side (the big tendon) are paining.", {"achilles_pain": True}, set()),
+    # warning signs told the way a worried person tells them
+    ("When I wiped after the loo tonight it felt sort of numb.", {"saddle_numbness_or_bladder_change": True}, set()),
+    ("I have not needed a wee all day.", {"saddle_numbness_or_bladder_change": True}, set()),
+    ("The left one feels weak and heavy.", {"leg_weakness": True}, set()),
+    ("Hurt my back lifting a bag of plaster.", {}, {"recent_immobilization_or_surgery"}),
+    ("Not needed a wee all day, which isn't like me (I drink loads of tea).", {"high_caffeine_intake": True}, set()),
+    ("Far worse than the appearance of the leg would suggest.", {"pain_out_of_proportion": True}, set()),
+    ("If I press one point on the bone it is very painful.", {"point_bone_tenderness": True}, set()),
+    ("At night it is ok.", {"worse_at_night": False}, set()),
+    ("Painful when I run and now also when I walk to school.", {"pain_on_walking": True}, set()),
+    # a cramp that wakes someone is sudden, the complaint is not; a leg that went cold suddenly is
+    (
+        "I keep getting woken up in the night with cramp in my calves.",
+        {"sudden_muscle_tightening": True},
+        {"sudden_onset"},
+    ),
+    ("My leg suddenly went cold and I woke up with it numb.", {"sudden_onset": True, "cold_pale_leg": True}, set()),
+    # someone else's habits; a bruise's two colours; osteophytes; a swollen limb; a muscle's tenderness
+    ("Hubby is sleeping on the couch because I kick so much.", {}, {"relieved_by_dependency"}),
+    ("The ankle got swollen like an egg, today it is blue/purple also.", {}, {"cold_pale_leg"}),
+    ("O/E bony swelling med joint lines, crepitus.", {}, {"hard_lump"}),
+    ("There is a bony swelling on his shin.", {"hard_lump": True}, set()),
+    ("18 months of progressive, painless swelling of the left leg.", {"longstanding_swelling": True}, {"hard_lump"}),
+    ("Focal tenderness medial gastrocnemius at the musculotendinous junction.", {}, {"point_bone_tenderness"}),
+    ("O/E focal tenderness posteromedial border distal 1/3 tibia.", {"point_bone_tenderness": True}, set()),
 ]
 
 

@@ -39,7 +39,8 @@ CHRONIC = [
 ]
 SYMPTOM = re.compile(
     r"(?i)\b(pain|painful|ache|aches|aching|hurt|hurts|cramp|cramps|cramping|tingl\w*|numb\w*|burning|swell\w*|swollen|"
-    r"symptoms?|discomfort|restless\w*|throbb\w*|heav\w*|weak\w*|legs?|calf|calves|feet|foot|thighs?|sensations?|feelings?)\b"
+    r"symptoms?|discomfort|restless\w*|throbb\w*|heav\w*|weak\w*|legs?|calf|calves|feet|foot|thighs?|sensations?|feelings?|"
+    r"sore\w*|stiff\w*|kills?|killing|agony|heels?|knees?|ankles?|hips?|shins?|toes?)\b"
 )
 HABIT_BEFORE = re.compile(
     r"(?i)\b(diabet\w*|smok\w*|taking|take|takes|married|worked|works|known|diagnosed|treated|drinks?|drinking|"
@@ -69,8 +70,8 @@ _WORD_NUMBERS = {
     "many": 5,
 }  # fmt: skip
 _UNIT_DAYS = {"min": 0.0007, "h": 0.04, "d": 1.0, "w": 7.0, "m": 30.4, "y": 365.0}
-_AMOUNT = r"(?P<n>\d+(?:\.\d+)?|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|eighteen|few|several|many|couple)"
-_RANGE = r"(?:\s*(?:-|–|to|or)\s*\d+)?"
+_AMOUNT = r"(?P<n>\d+(?:\.\d+)?|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|eighteen|few|several|many|couple(?:\s+of)?)"
+_RANGE = r"(?:\s*(?:-|–|to|or)\s*(?P<hi>\d+))?"
 # one-letter units only right after digits ("3d", "2 w"): "an" + "d" must not read as "and"
 _UNIT = r"(?P<u>min(?:ute)?s?|hours?|hrs?|days?|weeks?|wks?|wk|months?|mths?|mos?|years?|yrs?|yr|(?<=\d)\s?[hdwy])"
 # "a 3-day history", "for 6 weeks", "4/12 hx", "2 yrs of", "since 5 months", "began 3 weeks ago"
@@ -141,7 +142,7 @@ VAGUE = [  # (pattern, days)
 
 
 def _amount(word: str) -> float:
-    w = word.lower()
+    w = word.lower().removesuffix(" of")  # "a couple of years"
     return float(_WORD_NUMBERS[w]) if w in _WORD_NUMBERS else float(w)
 
 
@@ -194,6 +195,9 @@ def persistence_spans(sentence: str) -> list[tuple[int, int, bool]]:
         if not (TIED_BEFORE.search(before) or TIED_AFTER.search(after)):
             continue
         days = _amount(m.group("n")) * _UNIT_DAYS[key]
+        most = float(m.group("hi")) * _UNIT_DAYS[key] if m.group("hi") else days
+        if days < PERSISTENT_DAYS <= most:
+            continue  # "2-3 months" straddles three months: leave it unknown rather than guess
         out.append((m.start(), m.end(), days >= PERSISTENT_DAYS))
     for m in CLINICAL_FRACTION.finditer(sentence):
         if habit(m.start()):
@@ -210,6 +214,10 @@ SWELLING_JUST_BEFORE = re.compile(r"(?i)\b(?:swell\w*|swollen|o?edema\w*|oedema\
 # a long duration that opens the sentence, then the swelling: "Since one year my right leg is getting bigger",
 # "For the past year my left leg has been swollen" (nothing newer in between: "... now swollen since yesterday")
 OPENS_SENTENCE = re.compile(r"(?i)^\W*(?:\w+\W+){0,2}?(?:since|for|over|in)\W+(?:\w+\W+){0,3}?$")
+# "18 months of progressive, painless swelling of the left leg": the duration is the swelling's own
+SWELLING_OF = re.compile(
+    r"(?i)^\s*(?:history\s+)?of\s+(?:[\w-]+,?\s+){0,3}?(?:swell\w*|o?edema|oedema|lymphoedema|lymphedema)\b"
+)
 SWELLING_AFTER = re.compile(
     r"(?i)^(?:(?!\b(?:now|today|yesterday|suddenly|this\s+week)\b)[^.;])*?\b(?:swell\w*|swollen|o?edema\w*|oedema\w*|bigger|puffy|puffier)\b"
 )
@@ -228,6 +236,8 @@ def longstanding_swelling_spans(sentence: str) -> list[tuple[int, int]]:
     [(6, 14)]
     >>> longstanding_swelling_spans("For 6 months my calf ached, now it is swollen.")
     []
+    >>> longstanding_swelling_spans("She has 18 months of progressive, painless swelling of the left leg.")
+    [(8, 17)]
     """
     return [
         (a, b)
@@ -236,5 +246,6 @@ def longstanding_swelling_spans(sentence: str) -> list[tuple[int, int]]:
         and (
             SWELLING_JUST_BEFORE.search(sentence[max(0, a - 40) : a])
             or (OPENS_SENTENCE.search(sentence[:a]) and SWELLING_AFTER.search(sentence[b:]))
+            or SWELLING_OF.search(sentence[b:])
         )
     ]
