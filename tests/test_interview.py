@@ -535,3 +535,45 @@ def test_the_results_group_is_not_cut_short_by_the_budget(ckb):
     sim = simulate(Case(age=55, sex="male", findings=truth), ckb)
     assert ("magnesium_mmol_l", 0.34) in sim.state.answers
     assert assess(sim.state.to_case(), ckb).triage.level.rank >= TriageLevel.URGENT.rank
+
+
+def test_a_fever_beside_a_red_hot_leg_comes_before_what_another_rule_needs_two_answers_for(ckb):
+    # a red, hot leg makes a fever same-day by itself, and diabetes same-day only with foot pain too:
+    # with few answers left the fever must come first (a 58-year-old with cellulitis had ended
+    # "within days" after diabetes and foot pain took the last answers)
+    state = _start(ckb, 58, "female")
+    state = answer(state, RED_FLAG_SCREEN, {}, ckb)
+    state = answer(state, "calf_redness_warmth", True, ckb)
+    state = answer(state, "skin_dusky_or_blistering", False, ckb)
+    assert next_question(state, ckb).id == "fever"
+    truth = {
+        "calf_redness_warmth": True,
+        "spreading_redness": True,
+        "fever": True,
+        "skin_break": True,
+        "diabetes": True,
+        "obesity": True,
+        "previous_cellulitis": True,
+        "skin_dusky_or_blistering": False,
+    }
+    sim = simulate(Case(age=58, sex="female", findings=truth), ckb)
+    assert assess(sim.state.to_case(), ckb).triage.level.rank >= TriageLevel.URGENT.rank
+
+
+def test_a_fever_brings_the_signs_of_sepsis_into_the_questions(ckb):
+    # a feverish 15-year-old (meningococcal sepsis) who knows only her own answers: the confusion and
+    # the cold, pale legs are asked, and the end is an emergency
+    truth = {
+        "fever": True,
+        "bilateral": True,
+        "pain_on_walking": True,
+        "cold_pale_leg": True,
+        "fluid_loss": True,
+        "confusion": True,
+    }
+    sim = simulate(Case(age=15, sex="female", findings=truth), ckb)
+    asked = dict(sim.state.answers)
+    assert "confusion" in asked or "cold_pale_leg" in asked
+    assert assess(sim.state.to_case(), ckb).triage.level is TriageLevel.EMERGENCY
+    fever_and_cold = assess(Case(age=30, sex="male", findings={"fever": True, "cold_pale_leg": True}), ckb)
+    assert fever_and_cold.triage.level is TriageLevel.EMERGENCY

@@ -393,7 +393,7 @@ def _completing(state: InterviewState, ckb: CompiledKB, now: _Now, allowed: set[
     """
     answers = dict(state.answers)
     present = {f for f, v in answers.items() if v is True}
-    wanted: dict[str, int] = {}
+    wanted: dict[str, tuple[int, int]] = {}  # (the rule's level, minus the answers it still needs)
     for rule in ckb.kb.triage_rules:
         if rule.level.rank <= now.level.rank or rule.probable or rule.always:
             continue
@@ -412,10 +412,16 @@ def _completing(state: InterviewState, ckb: CompiledKB, now: _Now, allowed: set[
                 missing += list(g)
         if not in_band:  # one value in its band is enough (the rule reads its bands with "any")
             missing += [f for f in rule.bands if f not in answers]
+        # answers the rule still needs: a whole "any" group counts once (one yes in it is enough)
+        needs = len([f for f in rule.all if f not in present]) + sum(
+            1 for g in groups if not any(f in present for f in g)
+        )
         for f in missing:
             if f in allowed:
-                wanted[f] = max(wanted.get(f, -1), rule.level.rank)
-    return sorted(wanted, key=lambda f: -wanted[f])
+                wanted[f] = max(wanted.get(f, (-1, 0)), (rule.level.rank, -needs))
+    # the most urgent rule first and, among rules of one level, the one a single yes would complete
+    # (a fever beside a red, hot leg before the diabetes and foot pain that another rule needs both of)
+    return sorted(wanted, key=lambda f: (-wanted[f][0], -wanted[f][1]))
 
 
 @cache
@@ -672,14 +678,37 @@ def _more_warning_signs(
     return open_signs if every else open_signs[:MAX_GROUP]
 
 
-def _likeliest_signs(ckb: CompiledKB, now: _Now, signs: tuple[str, ...]) -> tuple[str, ...]:
-    """Of these warning signs, the FINAL_SIGNS that would tell most about the causes in play
-    (ties in the order given), so a rolled ankle is not asked about kidney-stone pain."""
+def _completing_first(
+    state: InterviewState, ckb: CompiledKB, now: _Now, signs: tuple[str, ...], level: TriageLevel
+) -> list[str]:
+    """Of these warning signs, those that would complete a rule of at least this level already partly
+    met (after a sudden start and a red, hot leg: a fever), most urgent first."""
+    return [f for f in _completing(state, ckb, now, set(signs)) if _completes_at(ckb, f, level)]
+
+
+def _completes_at(ckb: CompiledKB, finding: str, level: TriageLevel) -> bool:
+    return any(finding in (*r.all, *r.any, *r.also_any) and r.level.rank >= level.rank for r in ckb.kb.triage_rules)
+
+
+def _more_signs_to_ask(state: InterviewState, ckb: CompiledKB, now: _Now, signs: tuple[str, ...]) -> tuple[str, ...]:
+    """The FINAL_SIGNS other emergency signs to close with: those that would complete an emergency
+    rule already partly met first, then the rest in their order (those that are emergencies almost by
+    themselves first)."""
+    first = _completing_first(state, ckb, now, signs, TriageLevel.EMERGENCY)
+    return tuple([*first, *(f for f in signs if f not in first)][:FINAL_SIGNS])
+
+
+def _likeliest_signs(state: InterviewState, ckb: CompiledKB, now: _Now, signs: tuple[str, ...]) -> tuple[str, ...]:
+    """Of these warning signs, the FINAL_SIGNS to close with: first those that would complete a rule
+    already partly met (a fever beside a red, hot leg), then those that would tell most about the
+    causes in play (ties in the order given), so a rolled ankle is not asked about kidney-stone pain."""
     if not signs:
         return ()
+    first = _completing_first(state, ckb, now, signs, TriageLevel.URGENT)
     gains = _gains(list(signs), ckb, now.post)
     order = {f: i for i, f in enumerate(signs)}
-    return tuple(sorted(signs, key=lambda f: (-round(float(gains[f].sum()), 6), order[f]))[:FINAL_SIGNS])
+    rest = sorted((f for f in signs if f not in first), key=lambda f: (-round(float(gains[f].sum()), 6), order[f]))
+    return tuple([*first, *rest][:FINAL_SIGNS])
 
 
 def _dont_know_share(state: InterviewState) -> float:
@@ -749,7 +778,7 @@ def _plan(state: InterviewState, ckb: CompiledKB) -> tuple[Question | None, str 
             "First, the warning signs. Do any of these apply to you now? (Choose 'none of these' if none do.)",
             "These signs can mean a problem that needs help today or right now, so they come before anything else.",
         ), None
-    more = _more_warning_signs(state, ckb)[:FINAL_SIGNS] if MORE_WARNING_SIGNS not in state.asked else ()
+    more = _more_warning_signs(state, ckb, every=True) if MORE_WARNING_SIGNS not in state.asked else ()
     outside = now.post.other_share >= OUTSIDE_SHARE
     unsure = now.level.rank < TriageLevel.URGENT.rank and (
         (_dont_know_share(state) >= DONT_KNOW_SHARE and float(now.post.share.max()) < FINAL_LEADER_SHARE)
@@ -760,13 +789,13 @@ def _plan(state: InterviewState, ckb: CompiledKB) -> tuple[Question | None, str 
     def more_signs() -> Question:
         return warning_screen(
             MORE_WARNING_SIGNS,
-            more,
+            _more_signs_to_ask(state, ckb, now, more),  # worked out only when the screen is asked
             "Before we finish: do any of these apply to you now? (Choose 'none of these' if none do.)",
             "Many questions did not fit what you have, so signs that need quick help are checked before the end.",
         )
 
     same_day = (
-        _likeliest_signs(ckb, now, _more_warning_signs(state, ckb, _closing_signs(ckb), every=True))
+        _likeliest_signs(state, ckb, now, _more_warning_signs(state, ckb, _closing_signs(ckb), every=True))
         if SAME_DAY_SIGNS not in state.asked and unsure
         else ()
     )  # worked out only when the screen could be asked

@@ -726,6 +726,26 @@ CASES: list[tuple[str, dict[str, bool | float], set[str]]] = [
     ("18 months of progressive, painless swelling of the left leg.", {"longstanding_swelling": True}, {"hard_lump"}),
     ("Focal tenderness medial gastrocnemius at the musculotendinous junction.", {}, {"point_bone_tenderness"}),
     ("O/E focal tenderness posteromedial border distal 1/3 tibia.", {"point_bone_tenderness": True}, set()),
+    # warning signs in shorthand or told plainly
+    ("R knee hot, swollen, tense effusion.", {"hot_swollen_joint": True}, set()),
+    ("O/E small cool effusion R knee.", {}, {"hot_swollen_joint"}),
+    ("It now wakes him at night, is constant and is not eased by rest.", {"constant_night_pain": True}, set()),
+    ("It's there all the time, even lying still in bed.", {"constant_night_pain": True}, set()),
+    (
+        "Very strong pain in the chest going through to the back, he say like knife tearing.",
+        {"tearing_chest_or_back_pain": True},
+        set(),
+    ),
+    ("Pain in the left loin and low back, radiating to the left groin.", {"loin_to_groin_colic": True}, set()),
+    ("She is shivering and talking somehow, confusing us with old things.", {"confusion": True}, set()),
+    ("Intermittent temps ~38 last wk.", {"fever": True}, set()),
+    ("Escalating pain despite 2x oramorph + PCA.", {"pain_out_of_proportion": True}, set()),
+    ("Between his toes the skin is cracked and white, athlete's foot.", {"skin_break": True}, {"cold_pale_leg"}),
+    ("Worst thing is mornings - I'm stiff for an hour+.", {"morning_stiffness_long": True}, set()),
+    ("Worst in the second half of the night, I wake at 4-5am.", {}, {"heavy_exercise"}),
+    ("Cramped up in the second half of the match.", {"heavy_exercise": True}, set()),
+    # a hedge doubts its own clause, not the next one
+    ("He was lying there maybe since morning, he could not stand up alone.", {"unable_to_bear_weight": True}, set()),
 ]
 
 
