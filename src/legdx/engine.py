@@ -423,8 +423,8 @@ def evidence_blocks(ckb: CompiledKB, finding_ids: tuple[str, ...]) -> EvidenceTa
 
 
 @cache
-def _row_kernels() -> tuple[Any, Any]:
-    """The two compiled loops of :func:`row_posterior` (numba, from the ``scale`` extra), compiled once.
+def _row_kernels() -> tuple[Any, Any, Any]:
+    """The three compiled loops of :func:`row_posterior` (numba, from the ``scale`` extra), compiled once.
 
     ``block_indices``: each row's index into each block's table. ``add_blocks``: for every row, block
     by block, that entry added to the row's evidence and its triage correction to the triage
@@ -432,12 +432,15 @@ def _row_kernels() -> tuple[Any, Any]:
     so the results are the same to the last bit (a block whose answers are all unknown is skipped:
     its entry is exactly zero); fused into one pass over the rows, they need no (N, C + 1) temporary
     per block, and they run about twice as fast (docs/benchmarks.md). Between the two, the big
-    tables are filled for answers met for the first time. numba rather than hand-written C: it keeps
-    the loop in Python source, compiles it on first use and caches the machine code.
+    tables are filled for answers met for the first time. ``finish_rows``: per row, the shares
+    (:func:`competing_shares_rows`) and the triage probabilities (:func:`present_probability`) in one
+    pass; the same operations in the same order, equal to the numpy versions to within rounding
+    (tests/batch/test_screen_identity.py). numba rather than hand-written C: it keeps the loop in
+    Python source, compiles it on first use and caches the machine code.
     """
     import numba
 
-    @numba.njit(cache=True, nogil=True)
+    @numba.njit(cache=True, nogil=True, error_model="numpy")
     def block_indices(codes, columns, multipliers, column_starts, index):  # type: ignore[no-untyped-def]
         for r in range(index.shape[0]):
             for b in range(index.shape[1]):
@@ -446,22 +449,68 @@ def _row_kernels() -> tuple[Any, Any]:
                     at += codes[r, columns[k]] * multipliers[k]
                 index[r, b] = at
 
-    @numba.njit(cache=True, nogil=True)
+    @numba.njit(cache=True, nogil=True, error_model="numpy")
     def add_blocks(index, offsets, triage_offsets, table, triage_delta, evidence, triage):  # type: ignore[no-untyped-def]
         n_h = table.shape[1]
+        acc, acc_triage = np.empty(n_h), np.empty(n_h - 1)  # one row's sums, kept apart from the outputs
         for r in range(index.shape[0]):
+            acc[:] = 0.0
+            acc_triage[:] = 0.0
             for b in range(index.shape[1]):
                 if index[r, b] == 0:  # every answer unknown: the entry is all zeros
                     continue
                 row = offsets[b] + index[r, b]
                 for h in range(n_h):
-                    evidence[r, h] += table[row, h]
+                    acc[h] += table[row, h]
                 if triage_offsets[b] >= 0:
                     t_row = triage_offsets[b] + index[r, b]
                     for h in range(n_h - 1):
-                        triage[r, h] += triage_delta[t_row, h]
+                        acc_triage[h] += triage_delta[t_row, h]
+            evidence[r, :] = acc
+            triage[r, :] = acc_triage
 
-    return block_indices, add_blocks
+    @numba.njit(cache=True, nogil=True, error_model="numpy")
+    def finish_rows(  # type: ignore[no-untyped-def]
+        evidence,
+        triage_delta,
+        male,
+        prior_logshare,
+        other_logshare,
+        temperature,
+        prior_logodds,
+        female_only,
+        share,
+        other_share,
+        triage,
+    ):
+        # per row, what competing_shares_rows and present_probability compute over whole arrays: the
+        # softmax of the conditions and "something else", and each condition's chance of being present
+        # with the warning-sign corrections; one pass, no (N, C) temporaries
+        n_c = share.shape[1]
+        scores = np.empty(n_c + 1)
+        for r in range(share.shape[0]):
+            top = -np.inf
+            for h in range(n_c):
+                s = evidence[r, h] / temperature + prior_logshare[h]
+                if male[r] and female_only[h]:
+                    s = -np.inf
+                scores[h] = s
+                top = max(top, s)
+            scores[n_c] = other_logshare + evidence[r, n_c] / temperature
+            top = max(top, scores[n_c])
+            total = 0.0
+            for h in range(n_c + 1):
+                scores[h] = np.exp(scores[h] - top)
+                total += scores[h]
+            for h in range(n_c):
+                share[r, h] = scores[h] / total
+                if male[r] and female_only[h]:
+                    triage[r, h] = 0.0
+                else:
+                    triage[r, h] = 1.0 / (1.0 + np.exp(-(prior_logodds[h] + (evidence[r, h] + triage_delta[r, h]))))
+            other_share[r] = scores[n_c] / total
+
+    return block_indices, add_blocks, finish_rows
 
 
 def row_posterior(
@@ -484,17 +533,30 @@ def row_posterior(
     """
     n_rows, n_c = codes.shape[0], ckb.llr.shape[1]
     tables = evidence_blocks(ckb, finding_ids)
-    block_indices, add_blocks = _row_kernels()
+    block_indices, add_blocks, finish_rows = _row_kernels()
     index = np.empty((n_rows, len(tables.blocks)), dtype=np.int64)
     block_indices(np.ascontiguousarray(codes), tables.columns, tables.multipliers, tables.column_starts, index)
-    evidence, triage_delta = np.zeros((n_rows, n_c + 1)), np.zeros((n_rows, n_c))
+    evidence, triage_delta = np.empty((n_rows, n_c + 1)), np.empty((n_rows, n_c))  # add_blocks writes every row
     for b, block in enumerate(tables.blocks):
         if not block.filled.all():  # a big correlation group meets new combinations of answers
             block.fill(ckb, index[:, b])
     add_blocks(index, tables.offsets, tables.triage_offsets, tables.table, tables.triage_delta, evidence, triage_delta)
-    other_evidence = evidence[:, n_c] if outside is None else evidence[:, n_c] + outside
-    share, other_share = competing_shares_rows(ckb, evidence[:, :n_c], other_evidence, male)
-    triage = present_probability(ckb, evidence[:, :n_c] + triage_delta, male)[1]
+    if outside is not None:
+        evidence[:, n_c] += outside
+    share, other_share, triage = np.empty((n_rows, n_c)), np.empty(n_rows), np.empty((n_rows, n_c))
+    finish_rows(
+        evidence,
+        triage_delta,
+        np.ascontiguousarray(male, dtype=np.bool_),
+        ckb.prior_logshare,
+        float(ckb.other_logshare),
+        float(ckb.temperature),
+        ckb.prior_logodds,
+        ckb.female_only,
+        share,
+        other_share,
+        triage,
+    )
     return RowPosterior(
         evidence=evidence[:, :n_c], male=male, share=share, other_share=other_share, triage_probability=triage, ckb=ckb
     )
