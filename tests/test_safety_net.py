@@ -457,3 +457,12 @@ def test_sciatica_in_both_legs_and_night_pain_with_weight_loss_are_never_self_ca
     assert r.reason in a.triage.reasons and a.triage.level.rank >= r.level.rank
     one_side = assess_case(age=60, sex="male", findings={**findings, "bilateral": False, "recent_weight_loss": False})
     assert r.reason not in one_side.triage.reasons
+
+
+def test_an_injured_leg_without_blood_supply_is_an_emergency(assess_case):
+    # a twisted ankle with a cold, pale or pulseless foot: the artery may be torn or pinched (sealed set 9)
+    injured = {"ankle_twisting_injury": True, "recent_injury": True, "severe_pain": True}
+    assert assess_case(age=45, sex="female", findings=injured).triage.level is not TriageLevel.EMERGENCY
+    for sign in ("cold_pale_leg", "absent_foot_pulses"):
+        a = assess_case(age=45, sex="female", findings={**injured, sign: True})
+        assert a.triage.level is TriageLevel.EMERGENCY, sign
