@@ -577,3 +577,18 @@ def test_a_fever_brings_the_signs_of_sepsis_into_the_questions(ckb):
     assert assess(sim.state.to_case(), ckb).triage.level is TriageLevel.EMERGENCY
     fever_and_cold = assess(Case(age=30, sex="male", findings={"fever": True, "cold_pale_leg": True}), ckb)
     assert fever_and_cold.triage.level is TriageLevel.EMERGENCY
+
+
+def test_the_look_alikes_of_sciatica_are_asked_before_it_is_settled(ckb):
+    # shooting pain from the back down one leg, and a band of blisters the person only mentions when
+    # asked: shingles looks like sciatica, so the rash is asked about before the interview ends
+    truth = {
+        "shooting_pain_below_knee": True,
+        "low_back_pain": True,
+        "burning_pain": True,
+        "bilateral": False,
+        "skin_dusky_or_blistering": True,
+    }
+    sim = simulate(Case(age=72, sex="female", findings=truth), ckb)
+    assert ("skin_dusky_or_blistering", True) in sim.state.answers
+    assert assess(sim.state.to_case(), ckb).triage.level.rank >= TriageLevel.URGENT.rank

@@ -466,7 +466,8 @@ def _escalation(ckb: CompiledKB, now: _Now, allowed: set[str]) -> str | None:
 @cache
 def _warning_links(ckb: CompiledKB) -> tuple[tuple[str, ...], ...]:
     """For each condition, its warning signs (LR+ >= SWEEP_LR) that some rule reads at a level above
-    routine, strongest first."""
+    routine, strongest first, then the warning signs of the causes that look like it
+    (``look_alike_signs`` in its file)."""
     kb = ckb.kb
     read = {f: r.level for r in kb.triage_rules for f in (*r.all, *r.any, *r.also_any)}
     out = []
@@ -479,7 +480,11 @@ def _warning_links(ckb: CompiledKB) -> tuple[tuple[str, ...], ...]:
             strength = float(ckb.llr[ckb.finding_states[ckb.finding_index[f.id]][0], ci])
             if strength >= np.log(SWEEP_LR):
                 links.append((strength, f.id))
-        out.append(tuple(f for _, f in sorted(links, reverse=True)))
+        linked = [f for _, f in sorted(links, reverse=True)]
+        # then the warning signs of its look-alikes (a fever, a blistering rash or loin pain beside what
+        # feels like sciatica), which are not its own features and so are never asked for its sake
+        look_alike = [f for f in kb.conditions[cid].look_alike_signs if f in read and f not in linked]
+        out.append(tuple([*linked, *look_alike]))
     return tuple(out)
 
 

@@ -31,6 +31,7 @@ DAMAGE = {
     "file named after another condition": (lambda root: (root / "conditions/cellulitis_leg.yaml").rename(root / "conditions/cellulitis.yaml"), "conditions/cellulitis.yaml: id: file must be named cellulitis_leg.yaml"),
     "bad version": (replace_in("kb.toml", 'kb_version = "', 'kb_version = "v'), "kb.toml: kb_version: String should match pattern"),
     "missing file": (_delete("question_groups.yaml"), "no question group"),
+    "look-alike sign that is not a warning sign": (replace_in("conditions/lumbar_radiculopathy.yaml", "look_alike_signs: [fever,", "look_alike_signs: [knee_pain,"), "look_alike_signs: 'knee_pain' is not a warning sign"),
 }  # fmt: skip
 
 

@@ -345,6 +345,9 @@ def cross_check(kb: KnowledgeBase) -> list[str]:
             need("advice", kb.advice, advice_id, f"{label}: advice")
         for fid in c.explains:
             need("finding", kb.findings, fid, f"{label}: explains")
+        for fid in c.look_alike_signs:
+            if need("finding", kb.findings, fid, f"{label}: look_alike_signs") and not kb.findings[fid].red_flag:
+                problems.append(f"{label}: look_alike_signs: {fid!r} is not a warning sign")
         for source_id in c.sources:
             need_source(f"{label}: sources", source_id)
         for other in c.alongside:

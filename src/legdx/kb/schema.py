@@ -286,6 +286,9 @@ class Condition(Strict):
     # the calf with sciatica, cramps that hurt a lot): no likelihood ratio, but not held against it
     # as a symptom it does not explain (thresholds.yaml, unexplained_finding_lr).
     explains: list[Id] = Field(default_factory=list)
+    # Warning signs of other causes that can look like this one (shingles, a spinal infection or a
+    # kidney stone can feel like sciatica): the interview asks them before it settles on this cause.
+    look_alike_signs: list[Id] = Field(default_factory=list)
     summary_lay: Text
     summary_clinician: Text
     typical_pattern: Text
