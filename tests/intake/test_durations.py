@@ -53,6 +53,7 @@ def test_explicit_sudden_beats_a_long_history_elsewhere(read):
         ("For like the last 4 months my left heel kills me first thing.", True),
         ("Heel pain for 3-4 months.", True),
         ("Heel pain for 1-2 weeks.", False),
+        ("My thighs have ached for the last couple of months.", False),
     ],
 )
 def test_a_stated_duration_says_whether_symptoms_persist(read, text, value):

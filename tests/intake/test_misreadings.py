@@ -744,6 +744,12 @@ CASES: list[tuple[str, dict[str, bool | float], set[str]]] = [
     ("Worst thing is mornings - I'm stiff for an hour+.", {"morning_stiffness_long": True}, set()),
     ("Worst in the second half of the night, I wake at 4-5am.", {}, {"heavy_exercise"}),
     ("Cramped up in the second half of the match.", {"heavy_exercise": True}, set()),
+    # an underactive thyroid told in lay words
+    ("I'm shattered all the time, freezing when everyone else is warm.", {"hypothyroid_symptoms": True}, set()),
+    ("My skin is like sandpaper these days.", {"hypothyroid_symptoms": True}, set()),
+    ("Had half my thyroid out years ago for a nodule.", {"thyroid_or_parathyroid_surgery": True}, set()),
+    ("I struggle getting up off the sofa without pushing on the arms.", {"leg_weakness": True}, set()),
+    ("I have trouble getting off to sleep.", {}, {"leg_weakness"}),
     # a hedge doubts its own clause, not the next one
     ("He was lying there maybe since morning, he could not stand up alone.", {"unable_to_bear_weight": True}, set()),
 ]

@@ -113,7 +113,7 @@ VAGUE = [  # (pattern, days)
     (re.compile(r"(?i)\bfor\s+(?:many\s+|some\s+|several\s+)?months\b|\bmonths\s+of\b"), 180.0),
     (
         re.compile(
-            r"(?i)\b(?:over|for|in)\s+(?:the\s+)?(?:last|past)\s+(?:few\s+|couple\s+of\s+|several\s+)?(?:years?|months|decade)\b"
+            r"(?i)\b(?:over|for|in)\s+(?:the\s+)?(?:last|past)\s+(?:few\s+|several\s+)?(?:years?|months|decade)\b"
         ),
         365.0,
     ),
