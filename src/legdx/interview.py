@@ -384,8 +384,11 @@ def _open_groups(
     return groups
 
 
-def _completing(state: InterviewState, ckb: CompiledKB, now: _Now, allowed: set[str]) -> list[str]:
-    """Findings that could complete a warning-sign rule already partly met, most urgent rule first.
+def _completing(
+    state: InterviewState, ckb: CompiledKB, now: _Now, allowed: set[str], at_least: TriageLevel | None = None
+) -> list[str]:
+    """Findings that could complete a warning-sign rule already partly met (of at least the level
+    ``at_least``, when given), most urgent rule first.
 
     A rule is partly met when one of its findings is present (or a measured value it reads is in its
     band: potassium 2.9 makes muscle weakness worth asking about) and none of its required findings
@@ -396,6 +399,8 @@ def _completing(state: InterviewState, ckb: CompiledKB, now: _Now, allowed: set[
     wanted: dict[str, tuple[int, int]] = {}  # (the rule's level, minus the answers it still needs)
     for rule in ckb.kb.triage_rules:
         if rule.level.rank <= now.level.rank or rule.probable or rule.always:
+            continue
+        if at_least is not None and rule.level.rank < at_least.rank:
             continue
         groups = _open_groups(rule, answers, present, state.age)
         if groups is None:
@@ -683,23 +688,11 @@ def _more_warning_signs(
     return open_signs if every else open_signs[:MAX_GROUP]
 
 
-def _completing_first(
-    state: InterviewState, ckb: CompiledKB, now: _Now, signs: tuple[str, ...], level: TriageLevel
-) -> list[str]:
-    """Of these warning signs, those that would complete a rule of at least this level already partly
-    met (after a sudden start and a red, hot leg: a fever), most urgent first."""
-    return [f for f in _completing(state, ckb, now, set(signs)) if _completes_at(ckb, f, level)]
-
-
-def _completes_at(ckb: CompiledKB, finding: str, level: TriageLevel) -> bool:
-    return any(finding in (*r.all, *r.any, *r.also_any) and r.level.rank >= level.rank for r in ckb.kb.triage_rules)
-
-
 def _more_signs_to_ask(state: InterviewState, ckb: CompiledKB, now: _Now, signs: tuple[str, ...]) -> tuple[str, ...]:
     """The FINAL_SIGNS other emergency signs to close with: those that would complete an emergency
     rule already partly met first, then the rest in their order (those that are emergencies almost by
     themselves first)."""
-    first = _completing_first(state, ckb, now, signs, TriageLevel.EMERGENCY)
+    first = _completing(state, ckb, now, set(signs), TriageLevel.EMERGENCY)
     return tuple([*first, *(f for f in signs if f not in first)][:FINAL_SIGNS])
 
 
@@ -709,7 +702,7 @@ def _likeliest_signs(state: InterviewState, ckb: CompiledKB, now: _Now, signs: t
     causes in play (ties in the order given), so a rolled ankle is not asked about kidney-stone pain."""
     if not signs:
         return ()
-    first = _completing_first(state, ckb, now, signs, TriageLevel.URGENT)
+    first = _completing(state, ckb, now, set(signs), TriageLevel.URGENT)
     gains = _gains(list(signs), ckb, now.post)
     order = {f: i for i, f in enumerate(signs)}
     rest = sorted((f for f in signs if f not in first), key=lambda f: (-round(float(gains[f].sum()), 6), order[f]))
