@@ -597,3 +597,26 @@ def test_the_look_alikes_of_sciatica_are_asked_before_it_is_settled(ckb):
     answers, level = _play_person(ckb, 72, "female", truth)
     assert answers.get("skin_dusky_or_blistering") is True
     assert level.rank >= TriageLevel.URGENT.rank
+
+
+def test_a_swelling_there_for_months_is_asked_about_before_stopping_at_same_day_care(ckb):
+    # one leg swollen since a groin operation years ago: before the interview stops for the swelling,
+    # it asks whether the swelling is long-standing; a yes lets it go on to the cause (lymphoedema)
+    truth = {
+        "unilateral_leg_swelling": True,
+        "longstanding_swelling": True,
+        "lymph_node_surgery_or_radiotherapy": True,
+        "heaviness_end_of_day": True,
+        "calf_pain": False,
+        "fever": False,
+    }
+    answers, level = _play_person(ckb, 58, "female", truth)
+    assert answers.get("longstanding_swelling") is True
+    assert level is TriageLevel.SOON
+    sim = simulate(Case(age=58, sex="female", findings=truth), ckb)
+    assert "lymphoedema" in [c.id for c in assess(sim.state.to_case(), ckb).conditions[:3]]
+    # the same swelling without knowing how long: the same-day level stands
+    unsure = {**truth, "longstanding_swelling": None}
+    answers, level = _play_person(ckb, 58, "female", {k: v for k, v in unsure.items() if v is not None})
+    assert "longstanding_swelling" in answers and answers["longstanding_swelling"] is None
+    assert level is TriageLevel.URGENT

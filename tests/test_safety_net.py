@@ -33,6 +33,7 @@ BLIND_SETS = [
     "blind_dev12.jsonl",
     "blind_dev13.jsonl",
     "blind_dev14.jsonl",
+    "blind_dev15.jsonl",
     "sealed/final_blind_7.jsonl",  # spent after its one run; a floor from now on
     "sealed/final_blind_8.jsonl",  # the same
 ]
@@ -40,8 +41,9 @@ BLIND_SETS = [
 # lump with night pain is "within days" to five authors and same-day to these two.
 LABEL_DISPUTES = {"x052", "r017"}
 # Texts whose author's findings leave out a warning sign the text states: these are checked as
-# written (through the text reader) instead: a band of blisters (shingles, same day for antivirals).
-FINDINGS_INCOMPLETE = {"d12_034"}
+# written (through the text reader) instead: a band of blisters (shingles, same day for antivirals);
+# flashing lights in late pregnancy (severe pre-eclampsia), a warning sign added after the set was written.
+FINDINGS_INCOMPLETE = {"d12_034", "d15_075"}
 
 
 def _random_case(rng: random.Random, kb, binary: list[str], numeric: list[str]) -> dict:
@@ -466,3 +468,21 @@ def test_an_injured_leg_without_blood_supply_is_an_emergency(assess_case):
     for sign in ("cold_pale_leg", "absent_foot_pulses"):
         a = assess_case(age=45, sex="female", findings={**injured, sign: True})
         assert a.triage.level is TriageLevel.EMERGENCY, sign
+
+
+def test_swollen_ankles_with_a_headache_in_pregnancy_are_seen_the_same_day(assess_case, ckb):
+    # possible pre-eclampsia (development set 15): not modelled, so the rule also raises "something else"
+    swollen = {"pregnant": True, "ankle_swelling": True, "bilateral": True}
+    calm = assess_case(age=34, sex="female", findings=swollen)
+    assert calm.triage.level.rank < TriageLevel.URGENT.rank
+    for extra in ({"pregnant": True}, {"pregnant": False, "recent_childbirth": True}):
+        a = assess_case(age=34, sex="female", findings={**swollen, **extra, "nausea_or_headache": True})
+        assert a.triage.level is TriageLevel.URGENT
+        assert a.something_else.share > calm.something_else.share
+    # the same headache and swelling outside pregnancy and after birth: not this rule
+    other = assess_case(age=34, sex="female", findings={"ankle_swelling": True, "nausea_or_headache": True})
+    rule = next(r for r in ckb.kb.triage_rules if r.id == "swelling_and_headache_in_pregnancy")
+    assert rule.reason not in other.triage.reasons
+    # blurred eyesight or flashing lights on top: severe pre-eclampsia, an emergency
+    severe = {**swollen, "nausea_or_headache": True, "visual_disturbance": True}
+    assert assess_case(age=34, sex="female", findings=severe).triage.level is TriageLevel.EMERGENCY

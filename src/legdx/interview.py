@@ -33,8 +33,9 @@ Order:
    end on self-care without being asked whether they can stand, whether the pain is out of all
    proportion, or whether they are vomiting.
 
-Stop when the answers call for emergency care; when a same-day warning sign has fired and no
-emergency rule is still within reach (:func:`_emergency_reach`); when one cause clearly leads the
+Stop when the answers call for emergency care; when a same-day warning sign has fired, no
+emergency rule is still within reach (:func:`_emergency_reach`) and the one fact that would show
+the sign is not what it seems has been asked (:func:`_exception_to_ask`); when one cause clearly leads the
 shares with no must-not-miss condition in doubt; when no question is worth asking; or when the
 answer budget is spent. A confirmed same-day sign in the description stops it before any question.
 
@@ -530,6 +531,18 @@ def _emergency_reach(state: InterviewState, ckb: CompiledKB, now: _Now, allowed:
     return best[1] if best else None
 
 
+def _exception_to_ask(ckb: CompiledKB, now: _Now, allowed: set[str]) -> str | None:
+    """After a same-day warning sign, before stopping: the one fact that shows the sign is not what it
+    seems, when every same-day rule that fired names it among its exceptions (``none``): a leg that
+    has been swollen for months is not the new swelling of a clot. Unknown, the rules stand; only a
+    yes changes the level, as a clinician's first question would."""
+    fired = [r for r in ckb.kb.triage_rules if r.level is now.warning_level and rule_fires(r, now.facts, ckb.kb)]
+    if not fired:
+        return None
+    common = set(fired[0].none).intersection(*(r.none for r in fired[1:]))
+    return next((f for f in fired[0].none if f in common and f in allowed), None)
+
+
 def _results_to_ask(ckb: CompiledKB, now: _Now, gains: dict[str, Any]) -> tuple[str, ...]:
     """Measured values worth asking for, most telling first: those that would tell much about causes
     that are likely (at most MAX_RESULTS, asked once as one group a person without results skips)."""
@@ -827,7 +840,7 @@ def _plan(state: InterviewState, ckb: CompiledKB) -> tuple[Question | None, str 
     completing = _completing(state, ckb, now, allowed)
     escalation = _escalation(ckb, now, allowed)
     if now.warning_level.rank >= TriageLevel.URGENT.rank and not completing and escalation is None:
-        reach = _emergency_reach(state, ckb, now, allowed)
+        reach = _emergency_reach(state, ckb, now, allowed) or _exception_to_ask(ckb, now, allowed)
         if reach is None:
             return None, "a warning sign calls for care today"  # after asking what could make it an emergency
         completing = [reach]

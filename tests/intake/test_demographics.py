@@ -34,6 +34,8 @@ from legdx.intake import read_age_sex
         ("My 8 yo daughter gets aching legs at night.", 8, "female"),
         ("My 70 year old father gets cramps in bed at night.", 70, "male"),
         ("My little boy (4) is limping and his knee is hot.", 4, "male"),
+        # ... with the child's first name between ("my son Ahmed is 3 years")
+        ("Please help, my son Ahmed is 3 years. Yesterday he had fever.", 3, "male"),
         # ... but a writer who describes their own legs is the patient
         ("My mum had clots. I'm 45 and my calf is swollen.", 45, None),
         ("My husband snores, but I've had cramps in my legs for weeks.", None, None),
@@ -53,6 +55,7 @@ def test_age_and_sex(text, age, sex):
         "I can walk 50 m before the pain starts.",
         "My mother, aged 80, has restless legs.",
         "Diabetic for 12 years.",
+        "My son Ahmed is 3 years into his apprenticeship and fine; my calf hurts.",
     ],
 )
 def test_no_false_ages(text):

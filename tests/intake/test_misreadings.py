@@ -752,6 +752,20 @@ CASES: list[tuple[str, dict[str, bool | float], set[str]]] = [
     ("I have trouble getting off to sleep.", {}, {"leg_weakness"}),
     # a hedge doubts its own clause, not the next one
     ("He was lying there maybe since morning, he could not stand up alone.", {"unable_to_bear_weight": True}, set()),
+    # development set 15: a small child's refusal to stand, a parent's non-native English
+    ("Today he dont want to stand.", {"unable_to_bear_weight": True}, set()),
+    ("When I put him on his feet he cry and pick up the right leg.", {"unable_to_bear_weight": True}, set()),
+    ("Nobody hit him, he just woke up with it.", {"recent_injury": False}, set()),
+    ("He scream when I move his right hip.", {"hip_or_groin_pain": True}, set()),
+    ("I can't pull my left big toe up as strong as the right.", {"leg_weakness": True}, set()),
+    ("Perianal sensation reduced to PP on L.", {"saddle_numbness_or_bladder_change": True}, set()),
+    ("Last week I see swelling above the knee, hard when I touch it.", {"hard_lump": True}, set()),
+    ("The swelling is hard to touch.", {}, {"hard_lump"}),
+    ("Now the pain is there all the time, also in the night.", {"constant_night_pain": True}, set()),
+    ("Today I see flashing lights like stars in my eyes.", {"visual_disturbance": True}, set()),
+    ("My vision has gone blurry since this morning.", {"visual_disturbance": True}, set()),
+    ("No visual disturbance, no headache.", {"visual_disturbance": False}, set()),
+    ("I saw my GP about the spots on my shins.", {}, {"visual_disturbance"}),
 ]
 
 

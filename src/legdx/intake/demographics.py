@@ -115,8 +115,11 @@ SUBJECT = re.compile(
 _NOT_AN_AGE = r"(?![\s-]*(?:%|kg|lbs?|stone|cm|mg|weeks|months|days|hours|minutes|years?\s+ago|times|miles|km|m\b))"
 # the relative's age, where it follows them (group 1 in each form, tried in order):
 SUBJECT_AGE = (
-    # "my dad is 82", "Mum (79)", "Dad, 82,"
-    re.compile(r"(?i)\s*(?:is|was|'s|’s|,|\(|-)\s*(?:now\s+|aged\s+|only\s+|just\s+)?(\d{1,3})\b" + _NOT_AN_AGE),
+    # "my dad is 82", "Mum (79)", "Dad, 82,", "my son Ahmed is 3 years" (a first name between)
+    re.compile(
+        r"(?i)(?-i:\s+[A-Z][a-z]+)?\s*(?:is|was|'s|’s|,|\(|-)\s*(?:now\s+|aged\s+|only\s+|just\s+)?(\d{1,3})\b"
+        + _NOT_AN_AGE
+    ),
     # "my father 81 years, he ...", "My mother 75 years old"
     re.compile(r"(?i)\s+(\d{1,3})(?=\s*(?:years?|yrs?|yo|y/o)\b(?!\s+ago))"),
     # "on behalf of my daughter, she's 14"
