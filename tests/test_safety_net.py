@@ -486,3 +486,14 @@ def test_swollen_ankles_with_a_headache_in_pregnancy_are_seen_the_same_day(asses
     # blurred eyesight or flashing lights on top: severe pre-eclampsia, an emergency
     severe = {**swollen, "nausea_or_headache": True, "visual_disturbance": True}
     assert assess_case(age=34, sex="female", findings=severe).triage.level is TriageLevel.EMERGENCY
+
+
+def test_every_warning_sign_behind_the_level_cites_its_source(assess_case, ckb):
+    # the result's sources list the guideline of each rule whose reason it shows, first
+    a = assess_case(age=60, sex="male", findings={"fever": True, "confusion": True})
+    fired = [r for r in ckb.kb.triage_rules if r.reason in a.triage.reasons]
+    assert fired
+    cited = [s.id for s in a.sources]
+    for r in fired:
+        assert r.source in cited, r.id
+    assert cited[0] == fired[0].source
