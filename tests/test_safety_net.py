@@ -497,3 +497,13 @@ def test_every_warning_sign_behind_the_level_cites_its_source(assess_case, ckb):
     for r in fired:
         assert r.source in cited, r.id
     assert cited[0] == fired[0].source
+
+
+def test_a_painful_groin_lump_with_vomiting_is_an_emergency(assess_case):
+    # a strangulated hernia (development set 16): not modelled, so "something else" rises too
+    lump = {"hip_or_groin_pain": True, "hard_lump": True}
+    calm = assess_case(age=79, sex="female", findings=lump)
+    assert calm.triage.level is not TriageLevel.EMERGENCY
+    a = assess_case(age=79, sex="female", findings={**lump, "vomiting_unable_to_keep_fluids": True})
+    assert a.triage.level is TriageLevel.EMERGENCY
+    assert a.something_else.share > calm.something_else.share

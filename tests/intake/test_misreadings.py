@@ -766,6 +766,30 @@ CASES: list[tuple[str, dict[str, bool | float], set[str]]] = [
     ("My vision has gone blurry since this morning.", {"visual_disturbance": True}, set()),
     ("No visual disturbance, no headache.", {"visual_disturbance": False}, set()),
     ("I saw my GP about the spots on my shins.", {}, {"visual_disturbance"}),
+    ("I see some small purple spots on her belly.", {}, {"visual_disturbance"}),
+    # development set 16
+    (
+        "88F. Unwitnessed fall last night, found by carers on floor. Unable to WB since.",
+        {"recent_injury": True, "unable_to_bear_weight": True},
+        set(),
+    ),
+    ("One of the varicose veins went hard and lumpy.", {"tender_cord_along_vein": True}, {"sudden_muscle_tightening"}),
+    ("My calf went hard and tight in bed.", {"sudden_muscle_tightening": True}, {"tender_cord_along_vein"}),
+    ("It is really tender along a line, like a cord under the skin.", {"tender_cord_along_vein": True}, set()),
+    (
+        "The foot pulses are absent and the left foot is cold and pale.",
+        {"absent_foot_pulses": True, "cold_pale_leg": True},
+        set(),
+    ),
+    ("He admitted it hurts down there too, in his privates on the left.", {"testicular_pain": True}, set()),
+    (
+        "He went gray and sweaty and went down on the bathroom floor for a few seconds.",
+        {"fainting_or_collapse": True},
+        {"alcohol_or_drug_binge_or_long_lie"},
+    ),
+    ("I went down to the kitchen floor to clean it.", {}, {"fainting_or_collapse"}),
+    ("She cannot keep even water, everything come back.", {"vomiting_unable_to_keep_fluids": True}, set()),
+    ("Pain disproportionate, can't sleep.", {"pain_out_of_proportion": True}, set()),
 ]
 
 

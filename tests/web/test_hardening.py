@@ -389,11 +389,33 @@ def test_every_request_of_a_real_interview_fits_the_published_schema(http, spec)
         {"state": {"asked": ["no_such_question"]}},
         {"state": {"answers": {"age_years": 40}}},
         {"answer": {"question": "red_flag_screen", "response": {"fever": "yes"}}},
+        # a man cannot answer yes to a female-only finding, alone or in a group
+        {"state": {"sex": "male"}, "answer": {"question": "pregnant", "response": True}},
+        {"state": {"sex": "male"}, "answer": {"question": "medicine_safety", "response": {"pregnant": True}}},
     ],
 )
 def test_the_schema_and_the_server_refuse_the_same_interview_requests(http, spec, body):
     assert not _validator(spec, "InterviewIn").is_valid(body)
     assert http.post("/api/v1/interview/next", json=body).status_code == 422
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"state": {"sex": "female"}, "answer": {"question": "pregnant", "response": True}},
+        {"answer": {"question": "pregnant", "response": True}},
+        {"state": {"sex": "male"}, "answer": {"question": "pregnant", "response": False}},
+        {"state": {"sex": "male"}, "answer": {"question": "medicine_safety", "response": {"pregnant": None}}},
+        {
+            "state": {"answers": {"pregnant": True}},
+            "answer": {"question": "demographics", "response": {"sex": "female"}},
+        },
+        {"state": {"sex": "male"}, "answer": {"question": "calf_pain", "response": True}},
+    ],
+)
+def test_the_schema_and_the_server_accept_the_same_interview_requests(http, spec, body):
+    assert _validator(spec, "InterviewIn").is_valid(body)
+    assert http.post("/api/v1/interview/next", json=body).status_code == 200
 
 
 @pytest.mark.parametrize(

@@ -180,6 +180,11 @@ TEXT_PATTERN = f"^{_TEXT_CHAR}*{_TEXT_VISIBLE}{_TEXT_CHAR}*$"
 NOT_TRUE: dict[str, Any] = {"enum": [False, None]}
 
 
+# The sex in the state, as a branch condition: "male" said, or anything else (female, null, not said)
+_MALE_STATE: dict[str, Any] = {"type": "object", "required": ["sex"], "properties": {"sex": {"const": "male"}}}
+_OTHER_STATE: dict[str, Any] = {"type": "object", "properties": {"sex": {"enum": ["female", None]}}}
+
+
 def _answerable(kb: KnowledgeBase) -> list[Any]:
     return [f for f in kb.findings.values() if f.category.value != "demographic" and f.replaced_by is None]
 
@@ -243,13 +248,18 @@ def interview_json_schema(kb: KnowledgeBase, questions: dict[str, tuple[str, tup
     The answer must fit its question (``legdx.interview.answer``; answering a question again
     replaces the earlier answer); and sex ``male`` cannot meet a finding only a female
     body has, whether the sex comes from the state or from the answer.
+
+    Each of these is a branch of one ``anyOf``, never a conditional beside it: a question about a
+    female-only finding has one branch for a state whose sex is male and one for any other state.
+    Schema tools that expand conditionals multiply every branch by every conditional (schemathesis
+    gave up once the knowledge base grew by one finding); branches only add up. (Its limit that
+    remains: a group answer of more than 32 items; the largest, the closing emergency signs, has 19.)
     """
     findings = kb.findings
     female = set(_female_only(kb))
-    state_ref = {"$ref": "#/components/schemas/InterviewStateIn"}
 
-    def response(kind: str, ids: tuple[str, ...]) -> dict[str, Any] | None:
-        items = {f: _value_schema(findings[f]) for f in ids}
+    def response(kind: str, ids: tuple[str, ...], male: bool = False) -> dict[str, Any] | None:
+        items = {f: NOT_TRUE if male and f in female else _value_schema(findings[f]) for f in ids}
         if kind == "demographics":
             return {
                 "type": "object",
@@ -274,69 +284,59 @@ def interview_json_schema(kb: KnowledgeBase, questions: dict[str, tuple[str, tup
             }
         return None  # yes_no / number: the single value, optional (null = don't know)
 
-    # The answer must fit its question. Yes / no questions share one branch (their answers have one
-    # shape); every other question has its own. A question answered again takes the new answer, so
-    # nothing here depends on what the state lists as asked.
-    branches: list[dict[str, Any]] = [{"properties": {"answer": {"type": "null"}}}]
-    rules: list[dict[str, Any]] = []
-    yes_no = [qid for qid, (kind, _) in questions.items() if kind == "yes_no"]
-    if yes_no:
+    def branch(
+        question: dict[str, Any], reply: dict[str, Any], *, optional: bool = False, state: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """One kind of answer: its question id(s), its response (optional for single questions: null
+        or absent is "don't know") and, when it matters, what the state must hold beside it."""
         answer = {
             "type": "object",
             "additionalProperties": False,
-            "required": ["question"],
-            "properties": {"question": {"enum": yes_no}, "response": {"type": ["boolean", "null"]}},
+            "required": ["question"] if optional else ["question", "response"],
+            "properties": {"question": question, "response": reply},
         }
-        branches.append({"required": ["answer"], "properties": {"answer": answer}})
+        properties: dict[str, Any] = {"answer": answer} if state is None else {"answer": answer, "state": state}
+        return {"required": ["answer"], "properties": properties}
+
+    # A question answered again takes the new answer, so nothing here depends on what the state
+    # lists as asked.
+    branches: list[dict[str, Any]] = [{"properties": {"answer": {"type": "null"}}}]
+    # yes / no questions share one branch (their answers have one shape); those about a female-only
+    # finding share a pair: any answer beside a state that is not male, no or don't know beside one that is
+    yes_no = {"type": ["boolean", "null"]}
+    plain = [qid for qid, (kind, ids) in questions.items() if kind == "yes_no" and not female & set(ids)]
+    womens = [qid for qid, (kind, ids) in questions.items() if kind == "yes_no" and female & set(ids)]
+    if plain:
+        branches.append(branch({"enum": plain}, yes_no, optional=True))
+    if womens:
+        branches.append(branch({"enum": womens}, yes_no, optional=True, state=_OTHER_STATE))
+        branches.append(branch({"enum": womens}, NOT_TRUE, optional=True, state=_MALE_STATE))
     for qid, (kind, ids) in questions.items():
+        if kind == "yes_no":
+            continue
         shape = response(kind, ids)
-        if kind != "yes_no":
-            answer = {
-                "type": "object",
-                "additionalProperties": False,
-                "required": ["question"] if shape is None else ["question", "response"],
-                "properties": {"question": {"const": qid}, "response": shape or _value_schema(findings[ids[0]])},
-            }
-            branches.append({"required": ["answer"], "properties": {"answer": answer}})
-        asks = {"type": "object", "required": ["question"], "properties": {"question": {"const": qid}}}
-        if female & set(ids):
-            male_state = {"type": "object", "required": ["sex"], "properties": {"sex": {"const": "male"}}}
-            not_true = {"properties": {f: NOT_TRUE for f in female & set(ids)}} if shape is not None else NOT_TRUE
-            rules.append(
-                {
-                    "if": {"required": ["state", "answer"], "properties": {"state": male_state, "answer": asks}},
-                    "then": {"properties": {"answer": {"properties": {"response": not_true}}}},
-                }
-            )
-    rules.append(
-        {
-            "if": {
-                "required": ["answer"],
-                "properties": {
-                    "answer": {
-                        "type": "object",
-                        "required": ["question", "response"],
-                        "properties": {
-                            "question": {"const": "demographics"},
-                            "response": {
-                                "type": "object",
-                                "required": ["sex"],
-                                "properties": {"sex": {"const": "male"}},
-                            },
-                        },
-                    }
-                },
-            },
-            "then": {
-                "properties": {"state": {"properties": {"answers": {"properties": {f: NOT_TRUE for f in female}}}}}
-            },
-        }
-    )
+        if kind == "demographics":
+            # a man's answer cannot stand beside female-only findings already true in the state
+            assert shape is not None
+            said_male = {**shape, "required": ["sex"], "properties": {**shape["properties"], "sex": {"const": "male"}}}
+            said_other = {**shape, "properties": {**shape["properties"], "sex": {"enum": ["female", None]}}}
+            no_female = {"properties": {"answers": {"properties": {f: NOT_TRUE for f in sorted(female)}}}}
+            branches.append(branch({"const": qid}, said_male, state=no_female))
+            branches.append(branch({"const": qid}, said_other))
+        elif shape is None:  # a single number: optional, null is don't know
+            branches.append(branch({"const": qid}, _value_schema(findings[ids[0]]), optional=True))
+        elif female & set(ids):
+            branches.append(branch({"const": qid}, shape, state=_OTHER_STATE))
+            branches.append(branch({"const": qid}, response(kind, ids, male=True) or NOT_TRUE, state=_MALE_STATE))
+        else:
+            branches.append(branch({"const": qid}, shape))
     return {
         "title": "InterviewIn",
         "type": "object",
         "additionalProperties": False,
-        "properties": {"state": state_ref, "answer": {"type": ["object", "null"]}},
+        "properties": {
+            "state": {"$ref": "#/components/schemas/InterviewStateIn"},
+            "answer": {"type": ["object", "null"]},
+        },
         "anyOf": branches,
-        "allOf": rules,
     }
