@@ -34,6 +34,7 @@ BLIND_SETS = [
     "blind_dev13.jsonl",
     "blind_dev14.jsonl",
     "blind_dev15.jsonl",
+    "blind_dev16.jsonl",
     "sealed/final_blind_7.jsonl",  # spent after its one run; a floor from now on
     "sealed/final_blind_8.jsonl",  # the same
 ]
@@ -507,3 +508,14 @@ def test_a_painful_groin_lump_with_vomiting_is_an_emergency(assess_case):
     a = assess_case(age=79, sex="female", findings={**lump, "vomiting_unable_to_keep_fluids": True})
     assert a.triage.level is TriageLevel.EMERGENCY
     assert a.something_else.share > calm.something_else.share
+
+
+def test_unexplained_bruising_in_a_child_with_night_pain_is_not_growing_pains(assess_case):
+    # acute leukaemia presents with leg pain and bruising (development set 16): a same-day blood count
+    night = {"bilateral": True, "worse_at_night": True, "fever": False}
+    assert assess_case(age=5, sex="female", findings=night).triage.level is TriageLevel.ROUTINE
+    bruised = assess_case(age=5, sex="female", findings={**night, "bruising": True})
+    assert bruised.triage.level is TriageLevel.URGENT
+    # bruises from a fall explain themselves
+    fell = assess_case(age=5, sex="female", findings={**night, "bruising": True, "recent_injury": True})
+    assert fell.triage.level is not TriageLevel.URGENT
