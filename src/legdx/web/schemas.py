@@ -253,7 +253,7 @@ def interview_json_schema(kb: KnowledgeBase, questions: dict[str, tuple[str, tup
     female-only finding has one branch for a state whose sex is male and one for any other state.
     Schema tools that expand conditionals multiply every branch by every conditional (schemathesis
     gave up once the knowledge base grew by one finding); branches only add up. (Its limit that
-    remains: a group answer of more than 32 items; the largest, the closing emergency signs, has 19.)
+    remains: a group answer of more than 32 items; the closing emergency signs come nearest.)
     """
     findings = kb.findings
     female = set(_female_only(kb))
