@@ -790,6 +790,18 @@ CASES: list[tuple[str, dict[str, bool | float], set[str]]] = [
     ("I went down to the kitchen floor to clean it.", {}, {"fainting_or_collapse"}),
     ("She cannot keep even water, everything come back.", {"vomiting_unable_to_keep_fluids": True}, set()),
     ("Pain disproportionate, can't sleep.", {"pain_out_of_proportion": True}, set()),
+    # sealed set 10, after its run
+    (
+        "A boy after slipping on a wet floor at school. Since the fall he cannot stand.",
+        {"recent_injury": True, "unable_to_bear_weight": True},
+        set(),
+    ),
+    ("She's still on the floor as she screams if we try to move her.", {"unable_to_bear_weight": True}, set()),
+    ("We can't get her up off the floor.", {"unable_to_bear_weight": True}, set()),
+    ("The pain is still on the left.", {}, {"unable_to_bear_weight"}),
+    ("Can't lift her arms up to do her hair.", {}, {"unable_to_bear_weight"}),
+    ("Depot switched from paliperidone to haloperidol decanoate 2/52 ago.", {"taking_antipsychotic": True}, set()),
+    ("Switched from atorvastatin because of aches.", {"taking_statin": False}, set()),
 ]
 
 
