@@ -25,6 +25,7 @@ from legdx.interview import (
     answer,
     answers_asked,
     next_question,
+    question_catalogue,
     stop_reason,
 )
 from legdx.kb.schema import TriageLevel
@@ -619,3 +620,15 @@ def test_a_swelling_there_for_months_is_asked_about_before_stopping_at_same_day_
     answers, level = _play_person(ckb, 58, "female", {k: v for k, v in truth.items() if k != "longstanding_swelling"})
     assert "longstanding_swelling" in answers and answers["longstanding_swelling"] is None
     assert level is TriageLevel.URGENT
+
+
+def test_every_group_question_stays_within_what_schema_tools_can_model(ckb):
+    # the published InterviewIn schema lists each group's items as one object's keys; schemathesis
+    # (the API's property tests) cannot model an object of more than 32 optional keys, and fails with
+    # an obscure "schema error": this says which group grew too large instead
+    groups = {
+        qid: ids for qid, (kind, ids) in question_catalogue(ckb).items() if kind in ("screen", "items", "numbers")
+    }
+    assert groups
+    too_big = {qid: len(ids) for qid, ids in groups.items() if len(ids) > 32}
+    assert not too_big, too_big
