@@ -15,6 +15,7 @@ import pytest
 from legdx import assess, parse_case
 from legdx.evaluation import icd_match
 from legdx.kb.schema import AdviceTag, TriageLevel
+from legdx.report.wording import cited_sources
 from legdx.triage import MAX_ADVICE, NO_WARNING_SIGNS
 
 SWEEP = 20_000
@@ -496,8 +497,10 @@ def test_every_warning_sign_behind_the_level_cites_its_source(assess_case, ckb):
     assert fired
     cited = [s.id for s in a.sources]
     for r in fired:
-        assert r.source in cited, r.id
+        assert r.source in cited and r.source in a.triage.sources, r.id
     assert cited[0] == fired[0].source
+    # ... and the person's outputs list them too, first
+    assert [s.id for s in cited_sources(a)][0] == fired[0].source
 
 
 def test_a_painful_groin_lump_with_vomiting_is_an_emergency(assess_case):

@@ -402,6 +402,7 @@ class SomethingElse(BaseModel):
 class Triage(BaseModel):
     level: TriageLevel
     reasons: list[str]
+    sources: list[str] = []  # ids of the guidelines behind the warning-sign reasons (Assessment.sources has each)
 
 
 class NextTest(BaseModel):

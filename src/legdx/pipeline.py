@@ -323,7 +323,9 @@ def assess(case: Case, ckb: CompiledKB | None = None) -> Assessment:
     something_else = _something_else(ckb, post)
     management = _management(ckb, leading) if tri.level is not TriageLevel.EMERGENCY else []
     # the warning signs that set or joined the level cite their guidelines first, as the result shows them first
-    cited = [r.source for r in kb.triage_rules if r.reason in tri.reasons]
+    rule_sources = list(dict.fromkeys(r.source for r in kb.triage_rules if r.reason in tri.reasons))
+    tri = tri.model_copy(update={"sources": [s for s in rule_sources if s in kb.sources]})
+    cited = list(rule_sources)
     cited += [a.source for a in advice] + [w.source for w in withheld] + [m.source for m in management]
     cited += [x.source for c in conditions for x in c.contributions if x.source]
     cited += [x.source for x in something_else.contributions if x.source]

@@ -114,9 +114,9 @@ def strength(log_odds: float) -> str:
 
 
 def cited_sources(a: Assessment) -> list[SourceOut]:
-    """The sources an output lists: behind its advice, what it withheld, its tests, and the
-    evidence of its leading conditions, in the order first cited."""
-    wanted = [x.source for x in a.advice] + [w.source for w in a.withheld_advice]
+    """The sources an output lists: behind its warning signs, its advice, what it withheld, its tests,
+    and the evidence of its leading conditions, in the order first cited."""
+    wanted = list(a.triage.sources) + [x.source for x in a.advice] + [w.source for w in a.withheld_advice]
     wanted += [x.source for c in a.conditions[:SOURCES_FROM_CONDITIONS] for x in c.contributions if x.source]
     by_id = {s.id: s for s in a.sources}
     return [by_id[sid] for sid in dict.fromkeys(wanted) if sid in by_id]
