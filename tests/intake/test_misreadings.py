@@ -13,6 +13,14 @@ import pytest
 from legdx.intake import extract, read_age_sex
 
 CASES: list[tuple[str, dict[str, bool | float], set[str]]] = [
+    # "non-" negates the word it is joined to: the calves' equal size stays a sign of no swollen leg, and
+    # non-pitting swelling is still swelling
+    (
+        "Calves non-tender and of equal circumference.",
+        {"calf_tenderness": False, "unilateral_leg_swelling": False},
+        set(),
+    ),
+    ("Non-pitting oedema of both legs.", {"ankle_swelling": True}, set()),
     # a belief that it is sciatica, or sciatica in the past, is not shooting pain now
     ("He initially thought it was his sciatica.", {}, {"shooting_pain_below_knee"}),
     ("He's had sciatica before so he thinks it's that.", {}, {"shooting_pain_below_knee"}),
