@@ -21,6 +21,29 @@ CASES: list[tuple[str, dict[str, bool | float], set[str]]] = [
         set(),
     ),
     ("Non-pitting oedema of both legs.", {"ankle_swelling": True}, set()),
+    # a spouse who brings the patient in tells the story; what follows is about the patient
+    (
+        "Brought in by his wife after he suddenly could not lift his right leg.",
+        {"sudden_onset": True, "leg_weakness": True},
+        set(),
+    ),
+    # warning signs in words the phrases had missed (development set 17)
+    ("He was bitten on the inside of the left ankle by a brown snake.", {"venomous_bite": True}, set()),
+    ("Pins and needles round my lips and in my fingertips.", {"perioral_or_finger_tingling": True}, set()),
+    ("L knee hot, red, swollen. Unable to take weight.", {"unable_to_bear_weight": True}, set()),
+    ("When I lie down I feel I cannot take full breath.", {"breathless_or_chest_pain": True}, set()),
+    (
+        "Severe pain between his shoulder blades and in the front of his chest.",
+        {"breathless_or_chest_pain": True},
+        set(),
+    ),
+    (
+        "It aches all the time, even sitting still, and it wakes him up most nights.",
+        {"constant_night_pain": True},
+        set(),
+    ),
+    ("My calves cramp even sitting still and it wakes me up at night.", {}, {"constant_night_pain"}),
+    ("Both my heel cords are aching and stiff.", {"achilles_pain": True}, set()),
     # a belief that it is sciatica, or sciatica in the past, is not shooting pain now
     ("He initially thought it was his sciatica.", {}, {"shooting_pain_below_knee"}),
     ("He's had sciatica before so he thinks it's that.", {}, {"shooting_pain_below_knee"}),
