@@ -36,6 +36,7 @@ BLIND_SETS = [
     "blind_dev14.jsonl",
     "blind_dev15.jsonl",
     "blind_dev16.jsonl",
+    "blind_dev17.jsonl",
     "sealed/final_blind_7.jsonl",  # spent after its one run; a floor from now on
     "sealed/final_blind_8.jsonl",  # the same
 ]
