@@ -44,6 +44,19 @@ CASES: list[tuple[str, dict[str, bool | float], set[str]]] = [
     ),
     ("My calves cramp even sitting still and it wakes me up at night.", {}, {"constant_night_pain"}),
     ("Both my heel cords are aching and stiff.", {"achilles_pain": True}, set()),
+    # a plantar heel: walking eases it (not claudication), and a Tinel's test that "produces no tingling"
+    (
+        "Worst with the first few steps out of bed, eases after a few minutes of walking.",
+        {"heel_pain_first_steps": True, "improves_with_walking": True},
+        {"pain_on_walking"},
+    ),
+    ("Calf pain after a few minutes of walking, eases with rest.", {"pain_on_walking": True}, set()),
+    ("Tapping behind the medial malleolus produces no tingling.", {"tinel_at_medial_ankle": False}, set()),
+    (
+        "She screams with any attempt at passive movement of the hip.",
+        {"painful_hip_rotation": True},
+        set(),
+    ),
     # a belief that it is sciatica, or sciatica in the past, is not shooting pain now
     ("He initially thought it was his sciatica.", {}, {"shooting_pain_below_knee"}),
     ("He's had sciatica before so he thinks it's that.", {}, {"shooting_pain_below_knee"}),
