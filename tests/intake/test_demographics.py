@@ -23,6 +23,7 @@ from legdx.intake import read_age_sex
         ("Sex: M. Age: 40.", 40, "male"),
         ("Mum (79) slipped on the kitchen floor and she can't stand.", 79, "female"),  # a carer, no "my"
         ("Dad, 82, gets cramps in his calves every night.", 82, "male"),
+        ("Writing for my mum who is 88. She can't put any weight on that leg.", 88, "female"),
         # a parent who speaks of what they did or feel is still writing about the child
         ("My daughter is 12 and limps. I've been giving her calpol.", 12, "female"),
         ("My son is 14 and his knee hurts at night. I'm worried it's serious.", 14, "male"),

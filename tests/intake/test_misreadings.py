@@ -52,6 +52,25 @@ CASES: list[tuple[str, dict[str, bool | float], set[str]]] = [
     ),
     ("Calf pain after a few minutes of walking, eases with rest.", {"pain_on_walking": True}, set()),
     ("Tapping behind the medial malleolus produces no tingling.", {"tinel_at_medial_ankle": False}, set()),
+    # sealed set 11, after its one run: a fall told without what was hit, the carer who finds her, a
+    # sudden severe pain with its place in between, a compartment "rock hard and shiny", repeated trips
+    ("She went to the loo in the night and slipped, so she was down there for hours.", {"recent_injury": True}, set()),
+    ("The morning carer found her on the bathroom floor.", {"recent_injury": True}, {"high_stress"}),
+    ("I have a slipped disc.", {}, {"recent_injury"}),
+    (
+        "He developed sudden, severe left-sided low back pain radiating into the groin.",
+        {"sudden_onset": True, "severe_pain": True},
+        set(),
+    ),
+    (
+        "It's rock hard and shiny. If I gently push his foot down to point his toes he yells.",
+        {"tense_swollen_compartment": True, "pain_on_passive_stretch": True},
+        set(),
+    ),
+    ("Yesterday he kept tripping on the stairs.", {"leg_weakness": True}, {"recent_injury"}),
+    # "stopped" with "it" is not a blood thinner stopped (that would let anti-inflammatories through)
+    ("It's been 3 hours since they stopped and it's getting worse.", {}, {"taking_anticoagulant"}),
+    ("Came off warfarin last year.", {"taking_anticoagulant": False}, set()),
     (
         "She screams with any attempt at passive movement of the hip.",
         {"painful_hip_rotation": True},

@@ -115,9 +115,10 @@ SUBJECT = re.compile(
 _NOT_AN_AGE = r"(?![\s-]*(?:%|kg|lbs?|stone|cm|mg|weeks|months|days|hours|minutes|years?\s+ago|times|miles|km|m\b))"
 # the relative's age, where it follows them (group 1 in each form, tried in order):
 SUBJECT_AGE = (
-    # "my dad is 82", "Mum (79)", "Dad, 82,", "my son Ahmed is 3 years" (a first name between)
+    # "my dad is 82", "Mum (79)", "Dad, 82,", "my son Ahmed is 3 years" (a first name between), "my mum
+    # who is 88"
     re.compile(
-        r"(?i)(?-i:\s+[A-Z][a-z]+)?\s*(?:is|was|'s|’s|,|\(|-)\s*(?:now\s+|aged\s+|only\s+|just\s+)?(\d{1,3})\b"
+        r"(?i)(?-i:\s+[A-Z][a-z]+)?(?:,?\s+who)?\s*(?:is|was|'s|’s|,|\(|-)\s*(?:now\s+|aged\s+|only\s+|just\s+)?(\d{1,3})\b"
         + _NOT_AN_AGE
     ),
     # "my father 81 years, he ...", "My mother 75 years old"
