@@ -39,6 +39,7 @@ BLIND_SETS = [
     "blind_dev17.jsonl",
     "sealed/final_blind_7.jsonl",  # spent after its one run; a floor from now on
     "sealed/final_blind_8.jsonl",  # the same
+    "sealed/final_blind_11.jsonl",  # the same
 ]
 # Labels the authors disagree on, left as written (tests/data/vignettes/README.md): a teenager's hard
 # lump with night pain is "within days" to five authors and same-day to these two.
