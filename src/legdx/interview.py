@@ -93,6 +93,10 @@ DONT_KNOW_SHARE = 0.5  # when at least this share of the answers were "don't kno
 FINAL_LEADER_SHARE = 0.5  # ... unless one cause already has at least this share
 FINAL_SIGNS = 3  # ... so this many other emergency signs are asked before the interview ends
 FINAL_SIGNS_AGE = 80  # ... and always from this age (the very old often show serious illness quietly)
+OUTSIDE_ASK_SHARE = (
+    0.3  # "something else" still this likely (its prior share) when a poorly fitting interview closes ...
+)
+OUTSIDE_SIGN_LR = 4.0  # ... so the same-day signs pointing outside at least this much come first (_outside_signs)
 OUTSIDE_SHARE = 0.8  # "something else" this likely: questions about the modelled causes no longer fit, so stop
 MAX_ANSWERS = 24  # the budget of single answers; only the final emergency signs (FINAL_SIGNS) may go past it
 SAFETY_CHECK_BUDGET = 12  # the medicine-safety checks are asked only if no more answers than this were asked
@@ -650,14 +654,15 @@ def _closing_signs(ckb: CompiledKB) -> tuple[str, ...]:
     """The signs the last screen of a poorly fitting interview chooses from (the likeliest first, by
     :func:`_likeliest_signs`): the same-day signs, and the emergency signs that call for same-day care
     by themselves, which the screen before may have left out (a hot, swollen joint is an emergency
-    only with a fever, so it comes late in that screen's order). Not the first screen's signs (asked
-    already), nor signs a person only tells (a testicle's pain is never asked)."""
+    only with a fever, so it comes late in that screen's order), and the facts that point outside the
+    knowledge base (:func:`_outside_signs`). Not the first screen's signs (asked already), nor signs a
+    person only tells (a testicle's pain is never asked)."""
     alone = _within(ckb, TriageLevel.URGENT, 0)
     first = set(_adult_screen(ckb))
     emergency = (
         f for f in _other_emergency_signs(ckb) if f in alone and f not in first and not ckb.kb.findings[f].told_only
     )
-    return tuple(dict.fromkeys([*_same_day_signs(ckb), *emergency]))
+    return tuple(dict.fromkeys([*_same_day_signs(ckb), *emergency, *_outside_signs(ckb)]))
 
 
 def _needs(ckb: CompiledKB, level: TriageLevel) -> dict[str, int]:
@@ -709,13 +714,35 @@ def _more_signs_to_ask(state: InterviewState, ckb: CompiledKB, now: _Now, signs:
     return tuple([*first, *(f for f in signs if f not in first)][:FINAL_SIGNS])
 
 
+@cache
+def _outside_signs(ckb: CompiledKB) -> tuple[str, ...]:
+    """Findings a person can be asked that call for same-day care by themselves and point to a cause
+    outside the knowledge base at least OUTSIDE_SIGN_LR times more than to leg pain in general (a
+    kidney stone's loin-to-groin colic, a sickle-cell disease), the strongest first."""
+    alone = _within(ckb, TriageLevel.URGENT, 0) | _within(ckb, TriageLevel.EMERGENCY, 0)
+    found = []
+    for fid in alone:
+        f = ckb.kb.findings[fid]
+        if f.kind is not FindingKind.BINARY or f.told_only:
+            continue
+        lr = float(np.exp(ckb.other_llr[ckb.finding_states[ckb.finding_index[fid]][0]]))
+        if lr >= OUTSIDE_SIGN_LR:
+            found.append((-lr, fid))
+    return tuple(fid for _, fid in sorted(found))
+
+
 def _likeliest_signs(state: InterviewState, ckb: CompiledKB, now: _Now, signs: tuple[str, ...]) -> tuple[str, ...]:
     """Of these warning signs, the FINAL_SIGNS to close with: first those that would complete a rule
-    already partly met (a fever beside a red, hot leg), then those that would tell most about the
-    causes in play (ties in the order given), so a rolled ankle is not asked about kidney-stone pain."""
+    already partly met (a fever beside a red, hot leg), then, while "something else" is still as
+    likely as before any answer, those that point outside the knowledge base (:func:`_outside_signs`:
+    a young man's aching thighs and back that fit no modelled cause, and his sickle-cell disease,
+    which no question had reached), then those that would tell most about the causes in play (ties
+    in the order given), so a rolled ankle is not asked about kidney-stone pain."""
     if not signs:
         return ()
     first = _completing(state, ckb, now, set(signs), TriageLevel.URGENT)
+    if now.post.other_share >= OUTSIDE_ASK_SHARE:
+        first += [f for f in _outside_signs(ckb) if f in signs and f not in first]
     gains = _gains(list(signs), ckb, now.post)
     order = {f: i for i, f in enumerate(signs)}
     rest = sorted((f for f in signs if f not in first), key=lambda f: (-round(float(gains[f].sum()), 6), order[f]))
@@ -821,7 +848,9 @@ def _plan(state: InterviewState, ckb: CompiledKB) -> tuple[Question | None, str 
         )
 
     if left <= 0:
-        if now.warning_level.rank >= TriageLevel.URGENT.rank and left > -REACH_FOLLOW_UP:
+        # a closing screen is asked past the budget, so a same-day sign it brings gets its follow-up too
+        just_closed = bool(state.asked) and state.asked[-1] in (MORE_WARNING_SIGNS, SAME_DAY_SIGNS)
+        if now.warning_level.rank >= TriageLevel.URGENT.rank and (left > -REACH_FOLLOW_UP or just_closed):
             # a same-day sign that came with the last answers: what could make it an emergency, past the budget
             reach = _emergency_reach(state, ckb, now, set(_singles(state, ckb)))
             if reach is not None:
