@@ -236,6 +236,18 @@ class InterviewState:
         )
 
 
+def _past_budget(state: InterviewState) -> int:
+    """The answers that may still come past the budget: the closing screens not yet asked and the one
+    follow-up a same-day sign gets. The progress says "at most" and keeps the promise with these."""
+    closing_left = sum(screen not in state.asked for screen in (MORE_WARNING_SIGNS, SAME_DAY_SIGNS))
+    return REACH_FOLLOW_UP + FINAL_SIGNS * closing_left
+
+
+def first_promise() -> int:
+    """The most single answers an interview asks: what its first screen promises (31)."""
+    return MAX_ANSWERS + _past_budget(InterviewState())
+
+
 def answers_asked(question: Question) -> int:
     """Single answers a question asks for: one per item of a group, two for age and sex."""
     if question.kind == "demographics":
@@ -764,9 +776,12 @@ def _plan(state: InterviewState, ckb: CompiledKB) -> tuple[Question | None, str 
     used = _answer_count(state)
     left = MAX_ANSWERS - used
 
-    def ask(**kw: Any) -> Question:
+    past_budget = _past_budget(state)
+
+    def ask(then: int = 0, **kw: Any) -> Question:
+        """A question; ``then``: answers that may still follow it past the budget (after a closing screen)."""
         q = Question(number=n, answers_so_far=used, **kw)
-        return q.model_copy(update={"answers_left_at_most": max(answers_asked(q), left)})
+        return q.model_copy(update={"answers_left_at_most": max(answers_asked(q) + then, left + past_budget)})
 
     def single(chosen: str, gains: dict[str, Any]) -> Question:
         """One yes / no question, or one number, with why it is asked."""
@@ -804,9 +819,9 @@ def _plan(state: InterviewState, ckb: CompiledKB) -> tuple[Question | None, str 
             ),
         ), None
 
-    def warning_screen(qid: str, findings: tuple[str, ...], text: str, why: str) -> Question:
+    def warning_screen(qid: str, findings: tuple[str, ...], text: str, why: str, then: int = 0) -> Question:
         items = [Item(finding=f, text=ckb.kb.findings[f].question) for f in findings]
-        return ask(id=qid, kind="screen", items=items, text=text, why=why)
+        return ask(then=then, id=qid, kind="screen", items=items, text=text, why=why)
 
     screen = _screen_findings(state, ckb)
     if RED_FLAG_SCREEN not in state.asked and screen:
@@ -830,6 +845,8 @@ def _plan(state: InterviewState, ckb: CompiledKB) -> tuple[Question | None, str 
             _more_signs_to_ask(state, ckb, now, more),  # worked out only when the screen is asked
             "Before we finish: do any of these apply to you now? (Choose 'none of these' if none do.)",
             "Many questions did not fit what you have, so signs that need quick help are checked before the end.",
+            # what may still follow: the same-day screen, and the follow-up a same-day sign gets
+            then=(FINAL_SIGNS if same_day else 0) + REACH_FOLLOW_UP,
         )
 
     same_day = (
@@ -845,6 +862,7 @@ def _plan(state: InterviewState, ckb: CompiledKB) -> tuple[Question | None, str 
             "And do any of these apply to you now? (Choose 'none of these' if none do.)",
             "These signs need a clinician to look the same day or sooner, so they are checked when the questions"
             " did not fit.",
+            then=REACH_FOLLOW_UP,  # a same-day sign here gets its one follow-up question
         )
 
     if left <= 0:

@@ -22,6 +22,8 @@ from tests.web.people import (
     walk_to,
 )
 
+from legdx.interview import first_promise
+
 pytestmark = pytest.mark.browser
 
 
@@ -35,7 +37,7 @@ def progress(page: Page):
 
 def test_person_completes_the_interview_with_back_and_why(page: Page, artifacts):
     start_without_description(page)
-    expect(progress(page)).to_contain_text("at most 24 answers in all")
+    expect(progress(page)).to_contain_text(f"at most {first_promise()} answers in all")
     answer_on_page(page, CLAUDICATION)  # demographics
     expect(page.locator("form.question")).to_have_attribute("data-kind", "screen")
     expect(progress(page)).to_contain_text("2 given so far")
