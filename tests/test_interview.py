@@ -626,6 +626,30 @@ def test_a_same_day_sign_from_the_closing_screen_gets_its_emergency_question(ckb
         assert sum(answers_asked(x) for x in asked[i:]) <= q.answers_left_at_most, q.id
 
 
+def test_once_the_questions_fit_poorly_both_closing_screens_come(ckb):
+    """A person who answers "no" to whatever does not apply (not "don't know") reaches the emergency
+    closing screen because nothing fits; the same-day screen follows it, with the sickle-cell disease
+    that points outside the knowledge base (the terminal play-through had stopped before it)."""
+    has = {"sickle_cell_disease", "bilateral", "low_fluid_intake", "low_back_pain"}
+
+    def says(q):
+        if q.kind == "demographics":
+            return {"age": 19, "sex": "male"}
+        if q.kind in ("screen", "items"):
+            return {i.finding: i.finding in has for i in q.items}
+        if q.kind in ("numbers", "number"):
+            return {i.finding: None for i in q.items} if q.kind == "numbers" else None
+        return q.finding in has
+
+    state, asked = InterviewState(), []
+    while (q := next_question(state, ckb)) is not None:
+        asked.append(q.id)
+        state = answer(state, q.id, says(q), ckb)
+    assert MORE_WARNING_SIGNS in asked
+    assert SAME_DAY_SIGNS in asked
+    assert dict(state.answers).get("sickle_cell_disease") is True
+
+
 def test_a_same_day_sign_in_the_last_answers_still_gets_its_emergency_question(ckb):
     # a 77-year-old with spreading cellulitis who knows only these answers: the fever comes with the
     # last answer of the budget, and the confusion that makes it sepsis is still asked

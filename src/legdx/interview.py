@@ -97,6 +97,7 @@ OUTSIDE_ASK_SHARE = (
     0.3  # "something else" still this likely (its prior share) when a poorly fitting interview closes ...
 )
 OUTSIDE_SIGN_LR = 4.0  # ... so the same-day signs pointing outside at least this much come first (_outside_signs)
+UNSURE_OUTSIDE_SHARE = 0.5  # "something else" more likely than every modelled cause together: the questions fit poorly
 OUTSIDE_SHARE = 0.8  # "something else" this likely: questions about the modelled causes no longer fit, so stop
 MAX_ANSWERS = 24  # the budget of single answers; only the final emergency signs (FINAL_SIGNS) may go past it
 SAFETY_CHECK_BUDGET = 12  # the medicine-safety checks are asked only if no more answers than this were asked
@@ -836,7 +837,8 @@ def _plan(state: InterviewState, ckb: CompiledKB) -> tuple[Question | None, str 
     unsure = now.level.rank < TriageLevel.URGENT.rank and (
         (_dont_know_share(state) >= DONT_KNOW_SHARE and float(now.post.share.max()) < FINAL_LEADER_SHARE)
         or (state.age is not None and state.age >= FINAL_SIGNS_AGE)
-        or outside
+        or now.post.other_share >= UNSURE_OUTSIDE_SHARE
+        or MORE_WARNING_SIGNS in state.asked  # once judged a poor fit, both closing screens come
     )
 
     def more_signs() -> Question:
