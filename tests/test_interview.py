@@ -648,6 +648,8 @@ def test_once_the_questions_fit_poorly_both_closing_screens_come(ckb):
     assert MORE_WARNING_SIGNS in asked
     assert SAME_DAY_SIGNS in asked
     assert dict(state.answers).get("sickle_cell_disease") is True
+    # its follow-up builds on it (a crisis: severe pain or a fever), not on a sign any rule could want
+    assert asked[asked.index(SAME_DAY_SIGNS) + 1] in ("severe_pain", "fever")
 
 
 def test_a_same_day_sign_in_the_last_answers_still_gets_its_emergency_question(ckb):

@@ -530,7 +530,7 @@ def _emergency_reach(state: InterviewState, ckb: CompiledKB, now: _Now, allowed:
     from an emergency rule no answer has ruled out and at most REACH_MISSING answers from firing."""
     answers = dict(state.answers)
     present = {f for f, v in answers.items() if v is True}
-    best: tuple[int, str] | None = None
+    best: tuple[int, int, str] | None = None
     for rule in ckb.kb.triage_rules:
         if rule.level is not TriageLevel.EMERGENCY or rule.probable or rule.always or rule.bands:
             continue
@@ -543,9 +543,13 @@ def _emergency_reach(state: InterviewState, ckb: CompiledKB, now: _Now, allowed:
             if not any(f in present for f in g)
         ]
         askable = [f for f in missing if f in allowed]
-        if askable and len(missing) <= REACH_MISSING and (best is None or len(missing) < best[0]):
-            best = (len(missing), askable[0])
-    return best[1] if best else None
+        # among rules as near to firing, the one that builds on what the person said (a sickle-cell
+        # disease: its crisis with severe pain or a fever, not confusion, which any rule could want)
+        met = -sum(f in present for f in (*rule.all, *rule.any, *rule.also_any))
+        key = (len(missing), met, askable[0] if askable else "")
+        if askable and len(missing) <= REACH_MISSING and (best is None or key < best):
+            best = key
+    return best[2] if best else None
 
 
 def _exception_to_ask(ckb: CompiledKB, now: _Now, allowed: set[str]) -> str | None:
