@@ -93,13 +93,11 @@ DONT_KNOW_SHARE = 0.5  # when at least this share of the answers were "don't kno
 FINAL_LEADER_SHARE = 0.5  # ... unless one cause already has at least this share
 FINAL_SIGNS = 3  # ... so this many other emergency signs are asked before the interview ends
 FINAL_SIGNS_AGE = 80  # ... and always from this age (the very old often show serious illness quietly)
-OUTSIDE_ASK_SHARE = (
-    0.3  # "something else" still this likely (its prior share) when a poorly fitting interview closes ...
-)
-OUTSIDE_SIGN_LR = 4.0  # ... so the same-day signs pointing outside at least this much come first (_outside_signs)
+OUTSIDE_ASK_SHARE = 0.3  # "something else" still at its prior share when a poorly fitting interview closes ...
+OUTSIDE_SIGN_LR = 4.0  # ... so the same-day facts pointing outside at least this much come first (_outside_signs)
 UNSURE_OUTSIDE_SHARE = 0.5  # "something else" more likely than every modelled cause together: the questions fit poorly
 OUTSIDE_SHARE = 0.8  # "something else" this likely: questions about the modelled causes no longer fit, so stop
-MAX_ANSWERS = 24  # the budget of single answers; only the final emergency signs (FINAL_SIGNS) may go past it
+MAX_ANSWERS = 24  # the budget of single answers; the closing screens and a follow-up may go past it (_past_budget)
 SAFETY_CHECK_BUDGET = 12  # the medicine-safety checks are asked only if no more answers than this were asked
 MIN_GAIN_BITS = 0.05  # below this no question is worth asking
 LEADER_SHARE = 0.55  # a cause with at least this share ...
