@@ -652,6 +652,23 @@ def test_once_the_questions_fit_poorly_both_closing_screens_come(ckb):
     assert asked[asked.index(SAME_DAY_SIGNS) + 1] in ("severe_pain", "fever")
 
 
+def test_shin_pain_after_exercise_is_asked_whether_it_is_out_of_proportion(ckb):
+    """A person who says "no" to whatever does not apply: hard exercise and shin pain make shin splints
+    a clear leader, but its look-alike (acute compartment syndrome) is asked before it settles."""
+    has = {"heavy_exercise", "shin_pain", "pain_out_of_proportion", "severe_pain"}
+    state = InterviewState()
+    while (q := next_question(state, ckb)) is not None:
+        if q.kind == "demographics":
+            response = {"age": 24, "sex": "male"}
+        elif q.kind in ("screen", "items", "numbers"):
+            response = {i.finding: (i.finding in has if q.kind != "numbers" else None) for i in q.items}
+        else:
+            response = q.finding in has if q.kind == "yes_no" else None
+        state = answer(state, q.id, response, ckb)
+    assert dict(state.answers).get("pain_out_of_proportion") is True
+    assert assess(state.to_case(), ckb).triage.level is TriageLevel.EMERGENCY
+
+
 def test_a_same_day_sign_in_the_last_answers_still_gets_its_emergency_question(ckb):
     # a 77-year-old with spreading cellulitis who knows only these answers: the fever comes with the
     # last answer of the budget, and the confusion that makes it sepsis is still asked
