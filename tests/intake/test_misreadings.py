@@ -68,6 +68,17 @@ CASES: list[tuple[str, dict[str, bool | float], set[str]]] = [
         set(),
     ),
     ("Yesterday he kept tripping on the stairs.", {"leg_weakness": True}, {"recent_injury"}),
+    # a list reaching an "or" item stops where an item brings its own negation; plans and safety-netting
+    # are not findings now; a fever "not there now" is absent
+    (
+        "AJs absent, pedal pulses palpable, skin intact, no ulcer or callus.",
+        {"absent_foot_pulses": False, "foot_ulcer_or_gangrene": False},
+        set(),
+    ),
+    ("No headache, no jaw pain on chewing, no visual sx.", {"nausea_or_headache": False}, set()),
+    ("Safety-net (fever, unable to walk -> ED).", {}, {"fever", "unable_to_bear_weight"}),
+    ("Return same day if fever or spreading redness.", {}, {"fever", "spreading_redness"}),
+    ("Fever is not there now.", {"fever": False}, set()),
     # "stopped" with "it" is not a blood thinner stopped (that would let anti-inflammatories through)
     ("It's been 3 hours since they stopped and it's getting worse.", {}, {"taking_anticoagulant"}),
     ("Came off warfarin last year.", {"taking_anticoagulant": False}, set()),

@@ -90,6 +90,10 @@ def _forward_end(doc: Doc, mod: Modifier, sent_end: int, stops: list[int]) -> in
 
 
 LIST_ITEM = 3  # words in one item of a list ("no fever, weight loss, rash, or joint swelling")
+# an item that opens with its own negation starts a new list: in "AJs absent, pedal pulses palpable,
+# skin intact, no ulcer or callus" the "or" belongs to "no ulcer", and "absent" had reached (and
+# turned round) the palpable pulses and the intact skin
+OWN_NEGATION = {"no", "not", "nil", "without", "never", "denies"}
 
 
 def _last_list_item(doc: Doc, comma: int, sent_end: int) -> int | None:
@@ -101,6 +105,8 @@ def _last_list_item(doc: Doc, comma: int, sent_end: int) -> int | None:
         if doc[i].norm in LIST_WORDS:
             return i
         if doc[i].text == ",":
+            if i + 1 < sent_end and doc[i + 1].norm in OWN_NEGATION:
+                return None
             words = 0
             continue
         words += 1
