@@ -37,6 +37,7 @@ BLIND_SETS = [
     "blind_dev15.jsonl",
     "blind_dev16.jsonl",
     "blind_dev17.jsonl",
+    "blind_dev18.jsonl",
     "sealed/final_blind_7.jsonl",  # spent after its one run; a floor from now on
     "sealed/final_blind_8.jsonl",  # the same
     "sealed/final_blind_11.jsonl",  # the same
@@ -45,9 +46,9 @@ BLIND_SETS = [
 # lump with night pain is "within days" to five authors and same-day to these two.
 LABEL_DISPUTES = {"x052", "r017"}
 # Texts whose author's findings leave out a warning sign the text states: these are checked as
-# written (through the text reader) instead: a band of blisters (shingles, same day for antivirals);
+# written (through the text reader) instead: a band of blisters (shingles, same day for antivirals; twice);
 # flashing lights in late pregnancy (severe pre-eclampsia), a warning sign added after the set was written.
-FINDINGS_INCOMPLETE = {"d12_034", "d15_075"}
+FINDINGS_INCOMPLETE = {"d12_034", "d15_075", "d18_038"}
 
 
 def _random_case(rng: random.Random, kb, binary: list[str], numeric: list[str]) -> dict:
@@ -490,6 +491,16 @@ def test_swollen_ankles_with_a_headache_in_pregnancy_are_seen_the_same_day(asses
     # blurred eyesight or flashing lights on top: severe pre-eclampsia, an emergency
     severe = {**swollen, "nausea_or_headache": True, "visual_disturbance": True}
     assert assess_case(age=34, sex="female", findings=severe).triage.level is TriageLevel.EMERGENCY
+
+
+def test_a_new_headache_with_blurred_sight_after_50_is_seen_the_same_day(assess_case):
+    # possible giant cell arteritis (development set 18): same day from 50, not below
+    signs = {"nausea_or_headache": True, "visual_disturbance": True}
+    assert assess_case(age=76, sex="female", findings=signs).triage.level.rank >= TriageLevel.URGENT.rank
+    assert assess_case(age=76, sex="female", findings={"nausea_or_headache": True}).triage.level.rank < (
+        TriageLevel.URGENT.rank
+    )
+    assert assess_case(age=35, sex="male", findings=signs).triage.level.rank < TriageLevel.URGENT.rank
 
 
 def test_every_warning_sign_behind_the_level_cites_its_source(assess_case, ckb):

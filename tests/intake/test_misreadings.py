@@ -79,6 +79,10 @@ CASES: list[tuple[str, dict[str, bool | float], set[str]]] = [
     ("Safety-net (fever, unable to walk -> ED).", {}, {"fever", "unable_to_bear_weight"}),
     ("Return same day if fever or spreading redness.", {}, {"fever", "spreading_redness"}),
     ("Fever is not there now.", {"fever": False}, set()),
+    # development set 18: a toddler's refusal to walk, and walking badly, which is a limp
+    ("Yesterday she started not wanting to walk.", {"unable_to_bear_weight": True}, set()),
+    ("She woke up not wanting to walk properly.", {"limp": True}, {"unable_to_bear_weight"}),
+    ("Aching and stiffness of her neck, shoulders and hips.", {"shoulder_or_hip_girdle_aches": True}, set()),
     # "stopped" with "it" is not a blood thinner stopped (that would let anti-inflammatories through)
     ("It's been 3 hours since they stopped and it's getting worse.", {}, {"taking_anticoagulant"}),
     ("Came off warfarin last year.", {"taking_anticoagulant": False}, set()),
