@@ -83,6 +83,8 @@ CASES: list[tuple[str, dict[str, bool | float], set[str]]] = [
     ("Yesterday she started not wanting to walk.", {"unable_to_bear_weight": True}, set()),
     ("She woke up not wanting to walk properly.", {"limp": True}, {"unable_to_bear_weight"}),
     ("Aching and stiffness of her neck, shoulders and hips.", {"shoulder_or_hip_girdle_aches": True}, set()),
+    # a hard lump is a lump, not a tense muscle compartment; a shin "rock hard and shiny" still is one
+    ("My mum has a rock hard lump on her shin.", {"hard_lump": True}, {"tense_swollen_compartment"}),
     # "stopped" with "it" is not a blood thinner stopped (that would let anti-inflammatories through)
     ("It's been 3 hours since they stopped and it's getting worse.", {}, {"taking_anticoagulant"}),
     ("Came off warfarin last year.", {"taking_anticoagulant": False}, set()),
