@@ -232,6 +232,27 @@ def _play(ckb, case):
     return state, asked
 
 
+def _play_saying_no(ckb, age, sex, has):
+    """A person who says yes to ``has`` and "no" (not "don't know") to everything else, and has no results."""
+    state, asked = InterviewState(), []
+    while (q := next_question(state, ckb)) is not None:
+        asked.append(q)
+        if q.kind == "demographics":
+            response = {"age": age, "sex": sex}
+        elif q.kind in ("screen", "items", "numbers"):
+            response = {i.finding: (i.finding in has if q.kind != "numbers" else None) for i in q.items}
+        else:
+            response = q.finding in has if q.kind == "yes_no" else None
+        state = answer(state, q.id, response, ckb)
+    return state, asked
+
+
+def _assert_progress_promise_kept(asked, context=None):
+    """ "At most N more answers" is a promise: never fewer than the answers still to come."""
+    for i, q in enumerate(asked):
+        assert sum(answers_asked(x) for x in asked[i:]) <= q.answers_left_at_most, (context, q.id)
+
+
 def test_questions_fit_the_person(ckb):
     """No periods or pregnancy for a man or a woman past the age of periods; no examination signs for a person."""
     female_only = {f.id for f in ckb.kb.findings.values() if f.sex == "female"}
@@ -278,8 +299,7 @@ def test_progress_counts_the_answers_a_person_gives(ckb):
     # "at most" is a promise: never fewer than the answers still to come (the closing screens and the
     # follow-up a same-day sign gets may go past the budget, so the first screen says 31, not 24)
     assert asked[0].answers_left_at_most == first_promise()
-    for i, q in enumerate(asked):
-        assert sum(answers_asked(x) for x in asked[i:]) <= q.answers_left_at_most, q.id
+    _assert_progress_promise_kept(asked)
 
 
 def test_progress_keeps_its_promise_for_random_people(ckb):
@@ -292,8 +312,7 @@ def test_progress_keeps_its_promise_for_random_people(ckb):
         while (q := next_question(state, ckb)) is not None:
             asked.append(q)
             state = answer(state, q.id, respond(q, truth, age, sex), ckb)
-        for i, q in enumerate(asked):
-            assert sum(answers_asked(x) for x in asked[i:]) <= q.answers_left_at_most, (truth, age, sex, q.id)
+        _assert_progress_promise_kept(asked, (truth, age, sex))
 
 
 def test_simulated_patient_reaches_the_answer_in_few_questions(ckb):
@@ -617,13 +636,9 @@ def test_a_same_day_sign_from_the_closing_screen_gets_its_emergency_question(ckb
     assert answers.get("sickle_cell_disease") is True
     assert level is TriageLevel.EMERGENCY
     # and the progress never promised fewer answers than were still to come
-    state, asked = InterviewState(), []
-    while (q := next_question(state, ckb)) is not None:
-        asked.append(q)
-        state = answer(state, q.id, respond(q, truth, 19, "male"), ckb)
+    _, asked = _play(ckb, Case(age=19, sex="male", findings=truth))
     assert any(q.id == SAME_DAY_SIGNS for q in asked)
-    for i, q in enumerate(asked):
-        assert sum(answers_asked(x) for x in asked[i:]) <= q.answers_left_at_most, q.id
+    _assert_progress_promise_kept(asked)
 
 
 def test_once_the_questions_fit_poorly_both_closing_screens_come(ckb):
@@ -631,20 +646,8 @@ def test_once_the_questions_fit_poorly_both_closing_screens_come(ckb):
     closing screen because nothing fits; the same-day screen follows it, with the sickle-cell disease
     that points outside the knowledge base (the terminal play-through had stopped before it)."""
     has = {"sickle_cell_disease", "bilateral", "low_fluid_intake", "low_back_pain"}
-
-    def says(q):
-        if q.kind == "demographics":
-            return {"age": 19, "sex": "male"}
-        if q.kind in ("screen", "items"):
-            return {i.finding: i.finding in has for i in q.items}
-        if q.kind in ("numbers", "number"):
-            return {i.finding: None for i in q.items} if q.kind == "numbers" else None
-        return q.finding in has
-
-    state, asked = InterviewState(), []
-    while (q := next_question(state, ckb)) is not None:
-        asked.append(q.id)
-        state = answer(state, q.id, says(q), ckb)
+    state, questions = _play_saying_no(ckb, 19, "male", has)
+    asked = [q.id for q in questions]
     assert MORE_WARNING_SIGNS in asked
     assert SAME_DAY_SIGNS in asked
     assert dict(state.answers).get("sickle_cell_disease") is True
@@ -656,15 +659,7 @@ def test_shin_pain_after_exercise_is_asked_whether_it_is_out_of_proportion(ckb):
     """A person who says "no" to whatever does not apply: hard exercise and shin pain make shin splints
     a clear leader, but its look-alike (acute compartment syndrome) is asked before it settles."""
     has = {"heavy_exercise", "shin_pain", "pain_out_of_proportion", "severe_pain"}
-    state = InterviewState()
-    while (q := next_question(state, ckb)) is not None:
-        if q.kind == "demographics":
-            response = {"age": 24, "sex": "male"}
-        elif q.kind in ("screen", "items", "numbers"):
-            response = {i.finding: (i.finding in has if q.kind != "numbers" else None) for i in q.items}
-        else:
-            response = q.finding in has if q.kind == "yes_no" else None
-        state = answer(state, q.id, response, ckb)
+    state, _ = _play_saying_no(ckb, 24, "male", has)
     assert dict(state.answers).get("pain_out_of_proportion") is True
     assert assess(state.to_case(), ckb).triage.level is TriageLevel.EMERGENCY
 

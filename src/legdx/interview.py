@@ -235,11 +235,15 @@ class InterviewState:
         )
 
 
-def _past_budget(state: InterviewState) -> int:
-    """The answers that may still come past the budget: the closing screens not yet asked and the one
-    follow-up a same-day sign gets. The progress says "at most" and keeps the promise with these."""
-    closing_left = sum(screen not in state.asked for screen in (MORE_WARNING_SIGNS, SAME_DAY_SIGNS))
-    return REACH_FOLLOW_UP + FINAL_SIGNS * closing_left
+CLOSING_SCREENS = (MORE_WARNING_SIGNS, SAME_DAY_SIGNS)  # asked past the budget when the questions fit poorly
+
+
+def _past_budget(state: InterviewState, asking: str | None = None) -> int:
+    """The answers that may still come past the budget (after the question ``asking``, when given):
+    the closing screens not yet asked and the one follow-up a same-day sign gets. The progress says
+    "at most" and keeps the promise with these."""
+    asked = {*state.asked, asking}
+    return REACH_FOLLOW_UP + FINAL_SIGNS * sum(screen not in asked for screen in CLOSING_SCREENS)
 
 
 def first_promise() -> int:
@@ -781,9 +785,10 @@ def _plan(state: InterviewState, ckb: CompiledKB) -> tuple[Question | None, str 
 
     past_budget = _past_budget(state)
 
-    def ask(then: int = 0, **kw: Any) -> Question:
-        """A question; ``then``: answers that may still follow it past the budget (after a closing screen)."""
+    def ask(**kw: Any) -> Question:
         q = Question(number=n, answers_so_far=used, **kw)
+        # a closing screen comes past the budget, and more may follow it
+        then = _past_budget(state, q.id) if q.id in CLOSING_SCREENS else 0
         return q.model_copy(update={"answers_left_at_most": max(answers_asked(q) + then, left + past_budget)})
 
     def single(chosen: str, gains: dict[str, Any]) -> Question:
@@ -822,9 +827,9 @@ def _plan(state: InterviewState, ckb: CompiledKB) -> tuple[Question | None, str 
             ),
         ), None
 
-    def warning_screen(qid: str, findings: tuple[str, ...], text: str, why: str, then: int = 0) -> Question:
+    def warning_screen(qid: str, findings: tuple[str, ...], text: str, why: str) -> Question:
         items = [Item(finding=f, text=ckb.kb.findings[f].question) for f in findings]
-        return ask(then=then, id=qid, kind="screen", items=items, text=text, why=why)
+        return ask(id=qid, kind="screen", items=items, text=text, why=why)
 
     screen = _screen_findings(state, ckb)
     if RED_FLAG_SCREEN not in state.asked and screen:
@@ -849,8 +854,6 @@ def _plan(state: InterviewState, ckb: CompiledKB) -> tuple[Question | None, str 
             _more_signs_to_ask(state, ckb, now, more),  # worked out only when the screen is asked
             "Before we finish: do any of these apply to you now? (Choose 'none of these' if none do.)",
             "Many questions did not fit what you have, so signs that need quick help are checked before the end.",
-            # what may still follow: the same-day screen, and the follow-up a same-day sign gets
-            then=(FINAL_SIGNS if same_day else 0) + REACH_FOLLOW_UP,
         )
 
     same_day = (
@@ -866,12 +869,11 @@ def _plan(state: InterviewState, ckb: CompiledKB) -> tuple[Question | None, str 
             "And do any of these apply to you now? (Choose 'none of these' if none do.)",
             "These signs need a clinician to look the same day or sooner, so they are checked when the questions"
             " did not fit.",
-            then=REACH_FOLLOW_UP,  # a same-day sign here gets its one follow-up question
         )
 
     if left <= 0:
         # a closing screen is asked past the budget, so a same-day sign it brings gets its follow-up too
-        just_closed = bool(state.asked) and state.asked[-1] in (MORE_WARNING_SIGNS, SAME_DAY_SIGNS)
+        just_closed = bool(state.asked) and state.asked[-1] in CLOSING_SCREENS
         if now.warning_level.rank >= TriageLevel.URGENT.rank and (left > -REACH_FOLLOW_UP or just_closed):
             # a same-day sign that came with the last answers: what could make it an emergency, past the budget
             reach = _emergency_reach(state, ckb, now, set(_singles(state, ckb)))
